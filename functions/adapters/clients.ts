@@ -1,0 +1,17 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * SDK clients, built once per Lambda container. No endpoints here: the SDK reads
+ * AWS_ENDPOINT_URL_DYNAMODB / _SFN / _SESV2, which only the local stack sets.
+ */
+export const createDocumentClient = (): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+
+export const createSfnClient = (): SFNClient => new SFNClient({});
+
+export const createSesClient = (): SESv2Client => new SESv2Client({});

@@ -1,0 +1,43 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Activation } from '../domain/activation.ts';
+import { Notifications } from '../domain/notifications.ts';
+import { config } from '../shared/config.ts';
+import { activationSecret } from './activation-secret.ts';
+import { createDocumentClient, createSesClient, createSfnClient } from './clients.ts';
+import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
+import { DynamoPartnerStore } from './dynamo-partner-store.ts';
+import { DynamoRequestStore } from './dynamo-request-store.ts';
+import { SesMailer } from './ses-mailer.ts';
+import { SfnWorkflow } from './sfn-workflow.ts';
+
+/**
+ * Factories for the adapters a handler needs. Handlers call them at module scope, so each
+ * Lambda container builds its clients once; a handler that never mails never builds SES.
+ */
+let documentClient: DynamoDBDocumentClient | undefined;
+const documents = (): DynamoDBDocumentClient => {
+  documentClient ??= createDocumentClient();
+  return documentClient;
+};
+
+export const requestStore = (): DynamoRequestStore =>
+  new DynamoRequestStore(documents(), config.tableName(), {
+    abandonedAfterSeconds: config.abandonedAfterSeconds(),
+  });
+
+export const partnerStore = (): DynamoPartnerStore =>
+  new DynamoPartnerStore(documents(), config.tableName());
+
+export const idempotencyStore = (): DynamoIdempotencyStore =>
+  new DynamoIdempotencyStore(documents(), config.tableName());
+
+export const workflow = (): SfnWorkflow => new SfnWorkflow(createSfnClient(), config.stateMachineArn());
+
+export const notifications = (): Notifications =>
+  new Notifications(new SesMailer(createSesClient(), config.senderEmail(), config.sesConfigurationSet()));
+
+export const activation = (): Activation =>
+  new Activation(requestStore(), workflow(), notifications(), {
+    secret: activationSecret,
+    publicBaseUrl: config.publicBaseUrl,
+  });

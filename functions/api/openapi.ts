@@ -1,0 +1,6 @@
+import { json } from '../http/responses.ts';
+import { openApiDocument } from './openapi-document.ts';
+
+const document = openApiDocument();
+
+export const handler = async () => json(200, document, { 'Cache-Control': 'public, max-age=300' });

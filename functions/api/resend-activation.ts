@@ -1,0 +1,16 @@
+import { activation } from '../adapters/wiring.ts';
+import { toResource } from '../domain/smart-account-request.ts';
+import { apiHandler, partnerIdOf } from '../http/api-handler.ts';
+import { json } from '../http/responses.ts';
+import { config } from '../shared/config.ts';
+
+const customerSide = activation();
+
+export const handler = apiHandler(async (event) => {
+  const request = await customerSide.resend(
+    partnerIdOf(event),
+    event.pathParameters?.id ?? '',
+    config.maxResends(),
+  );
+  return json(202, toResource(request));
+});

@@ -1,0 +1,40 @@
+import { NotFound, NotPending } from '../shared/errors.ts';
+import { logger } from '../shared/logger.ts';
+import { RequestStatus } from '../shared/status.ts';
+import type { RequestStore, Workflow } from './ports.ts';
+import type { SmartAccountRequest } from './smart-account-request.ts';
+
+/** Error the API sends to end a wait; the ASL catches it and goes to Settle. */
+export const REQUEST_CLOSED_ERROR = 'RequestClosed';
+
+/**
+ * Ends the workflow's wait after the status was decided elsewhere. A stale token (the timer
+ * fired, or a newer attempt replaced it) is fine: the workflow's own path reads the status.
+ */
+export const endWait = async (workflow: Workflow, request: SmartAccountRequest): Promise<void> => {
+  if (!request.taskToken) return;
+  const delivered =
+    request.status === RequestStatus.ACTIVE
+      ? await workflow.resume(request.taskToken, { status: request.status })
+      : await workflow.abort(request.taskToken, REQUEST_CLOSED_ERROR, request.status);
+  if (!delivered) logger.info('wait already ended', { requestId: request.id, status: request.status });
+};
+
+/** The partner withdraws a pending request (partner API). */
+export class Cancellation {
+  constructor(
+    private readonly requests: RequestStore,
+    private readonly workflow: Workflow,
+  ) {}
+
+  async cancel(partnerId: string, requestId: string): Promise<SmartAccountRequest> {
+    const outcome = await this.requests.close(requestId, RequestStatus.CANCELLED, {
+      partnerId,
+      reason: 'CancelledByPartner',
+    });
+    if (!outcome) throw new NotFound(`No request ${requestId}`);
+    if (!outcome.won) throw new NotPending(outcome.request.status);
+    await endWait(this.workflow, outcome.request);
+    return outcome.request;
+  }
+}

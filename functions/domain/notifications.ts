@@ -1,0 +1,95 @@
+import { EmailKind, type EmailData, renderEmail } from '../messages/emails.ts';
+import { logger } from '../shared/logger.ts';
+import { RequestStatus } from '../shared/status.ts';
+import type { Mailer, Partner } from './ports.ts';
+import type { SmartAccountRequest } from './smart-account-request.ts';
+
+/** One e-mail to send: its kind, recipient and a key that is unique within the request. */
+export interface PlannedEmail {
+  readonly key: string;
+  readonly kind: EmailKind;
+  readonly to: string;
+}
+
+/** Closes that the partner already learned about from an error response: no e-mail. */
+const SILENT_FAILURES = new Set(['ExecutionNotStarted', 'DomainRace']);
+
+/** Who hears about an outcome (contract's e-mail table). Each user gets a mail of their own. */
+export const planOutcomeEmails = (
+  request: SmartAccountRequest,
+  partner: Partner,
+): PlannedEmail[] => {
+  switch (request.status) {
+    case RequestStatus.ACTIVE:
+      return [
+        { key: 'activated-partner', kind: EmailKind.ACTIVATED_PARTNER, to: partner.contactEmail },
+        ...request.userEmails.map((email) => ({
+          key: `activated-user:${email}`,
+          kind: EmailKind.ACTIVATED_USER,
+          to: email,
+        })),
+      ];
+    case RequestStatus.DECLINED:
+      return [{ key: 'declined-partner', kind: EmailKind.DECLINED_PARTNER, to: partner.contactEmail }];
+    case RequestStatus.CANCELLED:
+      return [{ key: 'cancelled-customer', kind: EmailKind.CANCELLED_CUSTOMER, to: request.customerEmail }];
+    case RequestStatus.EXPIRED:
+      return [
+        { key: 'expired-customer', kind: EmailKind.EXPIRED_CUSTOMER, to: request.customerEmail },
+        { key: 'expired-partner', kind: EmailKind.EXPIRED_PARTNER, to: partner.contactEmail },
+      ];
+    case RequestStatus.FAILED:
+      return SILENT_FAILURES.has(request.closeReason ?? '')
+        ? []
+        : [{ key: 'failed-partner', kind: EmailKind.FAILED_PARTNER, to: partner.contactEmail }];
+    default:
+      return [];
+  }
+};
+
+const emailData = (request: SmartAccountRequest, activationUrl?: string): EmailData => ({
+  locale: request.locale,
+  accountName: request.accountName,
+  accountDomain: request.accountDomain,
+  customerEmail: request.customerEmail,
+  partnerName: request.partnerName,
+  noteToCustomer: request.noteToCustomer,
+  noteToUsers: request.noteToUsers,
+  userEmails: request.userEmails,
+  expiresAt: request.expiresAt,
+  activationUrl,
+  failureReason: request.closeReason ?? 'Unknown',
+  requestId: request.id,
+});
+
+/** Renders and sends; the tags let the SES feedback handler tie a bounce to its request. */
+export class Notifications {
+  constructor(private readonly mailer: Mailer) {}
+
+  async sendActivation(request: SmartAccountRequest, activationUrl: string): Promise<string> {
+    const rendered = renderEmail(EmailKind.ACTIVATION, {
+      ...emailData(request, activationUrl),
+      activationUrl,
+    });
+    const messageId = await this.mailer.send({
+      to: [request.customerEmail],
+      ...rendered,
+      tags: { requestId: request.id, purpose: 'activation' },
+    });
+    logger.info('activation e-mail sent', { requestId: request.id, messageId });
+    return messageId;
+  }
+
+  async send(request: SmartAccountRequest, email: PlannedEmail): Promise<void> {
+    const data = emailData(request);
+    const rendered =
+      email.kind === EmailKind.FAILED_PARTNER
+        ? renderEmail(EmailKind.FAILED_PARTNER, { ...data, failureReason: data.failureReason ?? 'Unknown' })
+        : renderEmail(email.kind as Exclude<EmailKind, 'ACTIVATION' | 'FAILED_PARTNER'>, data);
+    await this.mailer.send({
+      to: [email.to],
+      ...rendered,
+      tags: { requestId: request.id, purpose: email.kind.toLowerCase() },
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { NotFound } from '../shared/errors.ts';
+import { logger } from '../shared/logger.ts';
+import { RequestStatus } from '../shared/status.ts';
+import { type Notifications, planOutcomeEmails } from './notifications.ts';
+import type { PartnerStore, RequestStore } from './ports.ts';
+
+/**
+ * The workflow's last step: whoever won the conditional write decided the status; this sends
+ * that outcome's e-mails. Each sent e-mail is recorded, so a retry after a throttle or crash
+ * sends only what is missing and an outcome is never mailed twice.
+ */
+export class Settlement {
+  constructor(
+    private readonly requests: RequestStore,
+    private readonly partners: PartnerStore,
+    private readonly notifications: Notifications,
+  ) {}
+
+  async settle(requestId: string): Promise<RequestStatus> {
+    const request = await this.requests.get(requestId);
+    if (!request) throw new NotFound(`Request ${requestId} does not exist`);
+    if (request.status === RequestStatus.PENDING_ACTIVATION) return request.status;
+    if (request.notifiedStatus === request.status) return request.status;
+    const partner = await this.partners.get(request.partnerId);
+    if (!partner) throw new NotFound(`Partner ${request.partnerId} does not exist`);
+    for (const email of planOutcomeEmails(request, partner)) {
+      if (request.sentEmails?.has(email.key)) continue;
+      await this.notifications.send(request, email);
+      await this.requests.recordSentEmail(requestId, email.key);
+    }
+    await this.requests.markNotified(requestId, request.status);
+    logger.info('request settled', { requestId, status: request.status });
+    return request.status;
+  }
+}

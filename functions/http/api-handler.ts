@@ -1,0 +1,43 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { Unauthenticated } from '../shared/errors.ts';
+import { logger } from '../shared/logger.ts';
+import { newErrorId } from '../shared/crypto.ts';
+import { problemFor, problemResponse } from './problem.ts';
+
+type ApiFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/**
+ * Every error becomes an application/problem+json response whose errorId is also in the log
+ * line, so support can find the log entry from what the partner quotes.
+ */
+const problemErrors = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+  onError: async (request) => {
+    const problem = problemFor(request.error);
+    const errorId = newErrorId();
+    const details = {
+      errorId,
+      status: problem.status,
+      errorName: request.error?.name,
+      path: request.event.resource ?? request.event.path,
+      method: request.event.httpMethod,
+    };
+    if (problem.status >= 500) logger.error('request failed', { ...details, error: request.error });
+    else logger.info('request rejected', details);
+    request.response = problemResponse(problem, errorId);
+  },
+});
+
+export const apiHandler = (fn: ApiFunction) =>
+  middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(httpHeaderNormalizer())
+    .use(problemErrors())
+    .handler(fn);
+
+/** The partner id the API Gateway authorizer put in the request context. */
+export const partnerIdOf = (event: APIGatewayProxyEvent): string => {
+  const partnerId = event.requestContext.authorizer?.partnerId;
+  if (typeof partnerId !== 'string' || !partnerId) throw new Unauthenticated('No partner');
+  return partnerId;
+};

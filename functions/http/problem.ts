@@ -1,0 +1,138 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { ZodError } from 'zod';
+import {
+  DomainTaken,
+  type FieldError,
+  IdempotencyInProgress,
+  IdempotencyKeyReused,
+  NotFound,
+  NotPending,
+  PayloadTooLarge,
+  ServiceUnavailable,
+  StoreUnavailable,
+  TooManyRequests,
+  Unauthenticated,
+  UnsupportedMediaType,
+  ValidationFailed,
+} from '../shared/errors.ts';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly errors?: readonly FieldError[];
+  readonly headers?: Record<string, string>;
+}
+
+const problemType = (slug: string): string => `urn:smart-account-requests:problem:${slug}`;
+
+/** Maps the named errors to RFC 9457 problems; anything unknown is a 500 with no internals. */
+export const problemFor = (error: unknown): Problem => {
+  if (error instanceof ValidationFailed) {
+    return {
+      type: problemType('validation-failed'),
+      title: 'Invalid request',
+      status: 400,
+      detail: error.message,
+      errors: error.errors,
+    };
+  }
+  if (error instanceof Unauthenticated) {
+    return {
+      type: problemType('unauthenticated'),
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'Send a valid partner API key as "Authorization: Bearer <key>".',
+      headers: { 'WWW-Authenticate': 'Bearer' },
+    };
+  }
+  if (error instanceof NotFound) {
+    return { type: problemType('not-found'), title: 'Not found', status: 404, detail: error.message };
+  }
+  if (error instanceof DomainTaken) {
+    return { type: problemType('domain-taken'), title: 'Domain taken', status: 409, detail: error.message };
+  }
+  if (error instanceof NotPending) {
+    return { type: problemType('not-pending'), title: 'Not pending', status: 409, detail: error.message };
+  }
+  if (error instanceof IdempotencyInProgress) {
+    return {
+      type: problemType('idempotency-in-progress'),
+      title: 'Request in progress',
+      status: 409,
+      detail: 'A request with this Idempotency-Key is still being processed; retry shortly.',
+      headers: { 'Retry-After': '1' },
+    };
+  }
+  if (error instanceof PayloadTooLarge) {
+    return { type: problemType('payload-too-large'), title: 'Payload too large', status: 413, detail: error.message };
+  }
+  if (error instanceof UnsupportedMediaType) {
+    return {
+      type: problemType('unsupported-media-type'),
+      title: 'Unsupported media type',
+      status: 415,
+      detail: error.message,
+    };
+  }
+  if (error instanceof IdempotencyKeyReused) {
+    return {
+      type: problemType('idempotency-key-reused'),
+      title: 'Idempotency-Key reused',
+      status: 422,
+      detail: error.message,
+    };
+  }
+  if (error instanceof TooManyRequests) {
+    return {
+      type: problemType('too-many-requests'),
+      title: 'Too many requests',
+      status: 429,
+      detail: error.message,
+      ...(error.retryAfterSeconds ? { headers: { 'Retry-After': String(error.retryAfterSeconds) } } : {}),
+    };
+  }
+  if (error instanceof ServiceUnavailable || error instanceof StoreUnavailable) {
+    const retryAfter = error instanceof ServiceUnavailable ? error.retryAfterSeconds : 1;
+    return {
+      type: problemType('service-unavailable'),
+      title: 'Service unavailable',
+      status: 503,
+      detail: 'A dependency is unavailable; nothing was changed. Retry after the given delay.',
+      headers: { 'Retry-After': String(retryAfter) },
+    };
+  }
+  return {
+    type: problemType('internal-error'),
+    title: 'Internal error',
+    status: 500,
+    detail: 'Something went wrong on our side. Quote the errorId to support.',
+  };
+};
+
+export const problemResponse = (problem: Problem, errorId: string): APIGatewayProxyResult => ({
+  statusCode: problem.status,
+  headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store', ...problem.headers },
+  body: JSON.stringify({
+    type: problem.type,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    errorId,
+    ...(problem.errors ? { errors: problem.errors } : {}),
+  }),
+});
+
+/** One field error per bad field, with dotted paths (`userEmails.2`) and readable messages. */
+export const fieldErrorsOf = (error: ZodError, prefix?: string): FieldError[] =>
+  error.issues.flatMap((issue) => {
+    const base = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'Unknown field.' }));
+    }
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    return [{ path: base.join('.') || '(body)', message: missing ? 'Required.' : issue.message }];
+  });

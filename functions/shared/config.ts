@@ -1,0 +1,38 @@
+/**
+ * Configuration from the environment, read when first needed so tests and the local stack
+ * can set variables before a handler builds its adapters.
+ */
+const required = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`Missing required environment variable ${name}`);
+  return value;
+};
+
+const integer = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+};
+
+export const DEFAULT_ACTIVATION_TIMEOUT_SECONDS = 7_776_000;
+
+export const config = {
+  tableName: () => required('TABLE_NAME'),
+  stateMachineArn: () => required('STATE_MACHINE_ARN'),
+  senderEmail: () => required('SENDER_EMAIL'),
+  sesConfigurationSet: () => process.env.SES_CONFIGURATION_SET || undefined,
+  /** Links and the allowed Origin come from here, never from the request's Host header. */
+  publicBaseUrl: () => required('PUBLIC_BASE_URL').replace(/\/+$/, ''),
+  activationTimeoutSeconds: () =>
+    integer('ACTIVATION_TIMEOUT_SECONDS', DEFAULT_ACTIVATION_TIMEOUT_SECONDS),
+  /**
+   * How long a request may sit without a task token (its execution never started, e.g. the
+   * create Lambda crashed after the write) before its domain lock may be taken over.
+   */
+  abandonedAfterSeconds: () => integer('ABANDONED_AFTER_SECONDS', 300),
+  maxResends: () => integer('MAX_RESENDS', 5),
+  activationSecretValue: () => process.env.ACTIVATION_SECRET || undefined,
+  activationSecretArn: () => process.env.ACTIVATION_SECRET_ARN || undefined,
+} as const;

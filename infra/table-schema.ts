@@ -1,0 +1,44 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The one table's key schema (docs/architecture.md). The CDK stack and the local stack both
+ * build the table from here, so dynalite and DynamoDB cannot drift apart. Plain data only:
+ * the local stack imports it without loading aws-cdk-lib.
+ */
+export const TABLE_KEYS = { partitionKey: 'PK', sortKey: 'SK' } as const;
+
+/** Partner requests newest first: GSI1PK `PARTNER#<partnerId>`, GSI1SK `<createdAt>#<id>`. */
+export const PARTNER_REQUESTS_INDEX = {
+  indexName: 'GSI1',
+  partitionKey: 'GSI1PK',
+  sortKey: 'GSI1SK',
+} as const;
+
+/** Epoch seconds; DynamoDB deletes expired idempotency records. */
+export const TTL_ATTRIBUTE = 'ttl';
+
+/** The DynamoDB CreateTable request for this schema, e.g. for dynalite. TTL is set separately. */
+export const createTableInput = (tableName: string): CreateTableCommandInput => ({
+  TableName: tableName,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [
+    { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+    { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+    { AttributeName: PARTNER_REQUESTS_INDEX.partitionKey, AttributeType: 'S' },
+    { AttributeName: PARTNER_REQUESTS_INDEX.sortKey, AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+    { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: PARTNER_REQUESTS_INDEX.indexName,
+      KeySchema: [
+        { AttributeName: PARTNER_REQUESTS_INDEX.partitionKey, KeyType: 'HASH' },
+        { AttributeName: PARTNER_REQUESTS_INDEX.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ],
+});

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { Auth, authorizerHandler, type Route, routes } from '../functions/routes.ts';
+import { invokeHandler } from './lambda-registry.ts';
+
+/** API Gateway refuses bodies over 10 MB before any Lambda runs. */
+const GATEWAY_BODY_LIMIT = 10 * 1024 * 1024;
+/** API Gateway caches an authorizer's Allow per Authorization header (our stack: 300 s). */
+const AUTHORIZER_CACHE_MS = 300_000;
+
+interface CompiledRoute extends Route {
+  readonly pattern: RegExp;
+  readonly parameterNames: readonly string[];
+}
+
+const compile = (route: Route): CompiledRoute => {
+  const parameterNames: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    parameterNames.push(name);
+    return '([^/]+)';
+  });
+  return { ...route, pattern: new RegExp(`^${source}$`), parameterNames };
+};
+
+const compiledRoutes = routes.map(compile);
+
+const gatewayProblem = (status: number, title: string, detail: string, requestId: string) => ({
+  statusCode: status,
+  headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' },
+  body: JSON.stringify({
+    type: `urn:smart-account-requests:problem:gateway-${status}`,
+    title,
+    status,
+    detail,
+    errorId: requestId,
+  }),
+});
+
+const readBody = (request: IncomingMessage): Promise<Buffer | 'too-large'> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= GATEWAY_BODY_LIMIT) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > GATEWAY_BODY_LIMIT ? 'too-large' : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+const singleValueHeaders = (request: IncomingMessage): Record<string, string> => {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    headers[request.rawHeaders[i] as string] = request.rawHeaders[i + 1] as string;
+  }
+  return headers;
+};
+
+export interface LocalApiGateway {
+  readonly server: Server;
+}
+
+/**
+ * The REST API as API Gateway would run it: routes from functions/routes.ts, proxy events,
+ * the REQUEST authorizer on partner routes (with its cache), and problem+json gateway
+ * responses for 401/404/405/413.
+ */
+export const createApiGateway = (): LocalApiGateway => {
+  const authorizerCache = new Map<string, { context: Record<string, string>; until: number }>();
+
+  const authorize = async (
+    headers: Record<string, string>,
+    method: string,
+    path: string,
+  ): Promise<Record<string, string> | undefined> => {
+    const authorization =
+      Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '';
+    const cached = authorizerCache.get(authorization);
+    if (cached && cached.until > Date.now()) return cached.context;
+    try {
+      const result = (await invokeHandler(authorizerHandler, {
+        type: 'REQUEST',
+        methodArn: `arn:aws:execute-api:us-east-1:000000000000:local/local/${method}${path}`,
+        headers,
+      })) as { principalId: string; context: Record<string, string> };
+      const context = { ...result.context, principalId: result.principalId };
+      if (authorization) authorizerCache.set(authorization, { context, until: Date.now() + AUTHORIZER_CACHE_MS });
+      return context;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const handle = async (request: IncomingMessage): Promise<APIGatewayProxyResult> => {
+    const requestId = randomUUID();
+    const url = new URL(request.url ?? '/', 'http://local');
+    const method = request.method ?? 'GET';
+    const pathMatches = compiledRoutes.filter((route) => route.pattern.test(url.pathname));
+    const route = pathMatches.find((candidate) => candidate.method === method);
+    if (!route) {
+      return pathMatches.length > 0
+        ? gatewayProblem(405, 'Method not allowed', `${method} is not supported here.`, requestId)
+        : gatewayProblem(404, 'Not found', 'No such resource.', requestId);
+    }
+    const body = await readBody(request);
+    if (body === 'too-large') {
+      return gatewayProblem(413, 'Payload too large', 'The body exceeds 10 MB.', requestId);
+    }
+    const headers = singleValueHeaders(request);
+    let authorizer: Record<string, string> | undefined;
+    if (route.auth === Auth.PARTNER) {
+      authorizer = await authorize(headers, method, url.pathname);
+      if (!authorizer) {
+        return {
+          ...gatewayProblem(401, 'Unauthorized', 'Send a valid partner API key as "Authorization: Bearer <key>".', requestId),
+          headers: {
+            'Content-Type': 'application/problem+json',
+            'Cache-Control': 'no-store',
+            'WWW-Authenticate': 'Bearer',
+          },
+        };
+      }
+    }
+    const match = route.pattern.exec(url.pathname) as RegExpExecArray;
+    const pathParameters = Object.fromEntries(
+      route.parameterNames.map((name, index) => [name, decodeURIComponent(match[index + 1] as string)]),
+    );
+    const query = [...url.searchParams.entries()];
+    const event: APIGatewayProxyEvent = {
+      resource: route.path,
+      path: url.pathname,
+      httpMethod: method,
+      headers,
+      multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+      queryStringParameters: query.length ? Object.fromEntries(query) : null,
+      multiValueQueryStringParameters: query.length
+        ? query.reduce<Record<string, string[]>>((all, [k, v]) => {
+            all[k] = [...(all[k] ?? []), v];
+            return all;
+          }, {})
+        : null,
+      pathParameters: route.parameterNames.length ? pathParameters : null,
+      stageVariables: null,
+      body: body.length ? body.toString('utf8') : null,
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        authorizer: authorizer ?? null,
+        protocol: 'HTTP/1.1',
+        httpMethod: method,
+        identity: {
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['User-Agent'] ?? headers['user-agent'] ?? null,
+        } as APIGatewayProxyEvent['requestContext']['identity'],
+        path: url.pathname,
+        stage: 'local',
+        requestId,
+        requestTimeEpoch: Date.now(),
+        resourceId: route.path,
+        resourcePath: route.path,
+      },
+    };
+    try {
+      return (await invokeHandler(route.handler, event)) as APIGatewayProxyResult;
+    } catch (error) {
+      console.error(`[api] ${route.handler} crashed`, error);
+      return gatewayProblem(502, 'Bad gateway', 'The function failed.', requestId);
+    }
+  };
+
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    handle(request)
+      .then((result) => {
+        const headers: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+        for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
+          headers[name] = values.map(String);
+        }
+        response.writeHead(result.statusCode, headers);
+        const body = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
+        response.end(request.method === 'HEAD' ? undefined : body);
+      })
+      .catch((error: unknown) => {
+        console.error('[api] gateway error', error);
+        response.writeHead(500).end();
+      });
+  });
+  return { server };
+};

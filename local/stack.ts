@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import sesModule from 'aws-ses-v2-local';
+import dynalite from 'dynalite';
+import { workflowFunctions } from '../functions/routes.ts';
+import { DEFAULT_ACTIVATION_TIMEOUT_SECONDS } from '../functions/shared/config.ts';
+import { createTableInput } from '../infra/table-schema.ts';
+import { createApiGateway } from './api-gateway.ts';
+import { invokeHandler, localFunctionArn } from './lambda-registry.ts';
+import { close, LOOPBACK, listen } from './listen.ts';
+import { seedPartners } from './seed-partners.ts';
+import { LocalStepFunctions } from './step-functions.ts';
+import { createStepFunctionsServer } from './step-functions-server.ts';
+
+export const STATE_MACHINE_FILE = fileURLToPath(
+  new URL('../statemachines/smart-account-request.asl.json', import.meta.url),
+);
+export const LOCAL_TABLE_NAME = 'smart-account-requests';
+export const LOCAL_SENDER = 'Smart Account Requests <no-reply@smart-accounts.local.example>';
+
+export interface StackOptions {
+  /** API and activation pages; 0 picks a free port. */
+  readonly port?: number;
+  readonly sesPort?: number;
+  readonly activationTimeoutSeconds?: number;
+  /** Seeds partner `local-partner-N` for the N-th key; one random key when empty. */
+  readonly partnerKeys?: readonly string[];
+  /** Base of activation links; defaults to the API's own URL. */
+  readonly publicBaseUrl?: string;
+  /** Shortens the ASL's Retry intervals (ms) for tests. */
+  readonly retryIntervalMs?: number;
+  /** Powertools log level for the handlers (default INFO). */
+  readonly logLevel?: string;
+}
+
+export interface RunningStack {
+  readonly apiUrl: string;
+  readonly sesUrl: string;
+  readonly stepFunctionsUrl: string;
+  readonly dynamoUrl: string;
+  readonly stateMachineArn: string;
+  readonly tableName: string;
+  readonly partnerKeys: readonly string[];
+  readonly stepFunctions: LocalStepFunctions;
+  stop(): Promise<void>;
+}
+
+// aws-ses-v2-local is CommonJS with an `exports.default`; Node's ESM interop nests it once more.
+const sesServer =
+  (sesModule as unknown as { default?: typeof sesModule }).default ?? sesModule;
+
+const newLocalKey = (): string => `sak_${randomBytes(32).toString('base64url')}`;
+
+/**
+ * The whole system on one machine: dynalite, aws-ses-v2-local, the ASL on
+ * aws-local-stepfunctions behind a Step Functions endpoint, and the handlers behind a local
+ * API Gateway. Handlers reach the stand-ins only through the SDK's endpoint variables, so one
+ * stack runs per process.
+ */
+export const startStack = async (options: StackOptions = {}): Promise<RunningStack> => {
+  const servers: Server[] = [];
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamoPort = await listen(dynamo, 0);
+  servers.push(dynamo);
+  const ses = await sesServer({ host: LOOPBACK, port: options.sesPort ?? 0 });
+  servers.push(ses);
+  const sesPort = (ses.address() as import('node:net').AddressInfo).port;
+
+  const api = createApiGateway();
+  const apiPort = await listen(api.server, options.port ?? 0);
+  servers.push(api.server);
+  const apiUrl = `http://${LOOPBACK}:${apiPort}`;
+  const activationTimeoutSeconds = options.activationTimeoutSeconds ?? DEFAULT_ACTIVATION_TIMEOUT_SECONDS;
+
+  const functionModules = new Map(
+    Object.values(workflowFunctions).map((module) => [localFunctionArn(module), module]),
+  );
+  const stepFunctions = new LocalStepFunctions({
+    definitionFile: STATE_MACHINE_FILE,
+    stateMachineName: 'smart-account-request',
+    substitutions: {
+      ActivationTimeoutSeconds: String(activationTimeoutSeconds),
+      ...Object.fromEntries(
+        Object.entries(workflowFunctions).map(([name, module]) => [name, localFunctionArn(module)]),
+      ),
+    },
+    retryIntervalMs: options.retryIntervalMs,
+    invoke: async (functionArn, payload) => {
+      const module = functionModules.get(functionArn);
+      if (!module) throw new Error(`No local function ${functionArn}`);
+      try {
+        return await invokeHandler(module, payload);
+      } catch (error) {
+        // Lambda reports only the error's name and message to Step Functions.
+        const reported = new Error(error instanceof Error ? error.message : String(error));
+        reported.name = error instanceof Error ? error.name : 'Error';
+        throw reported;
+      }
+    },
+  });
+  const sfnServer = createStepFunctionsServer(stepFunctions);
+  const sfnPort = await listen(sfnServer, 0);
+  servers.push(sfnServer);
+
+  const publicBaseUrl = options.publicBaseUrl ?? apiUrl;
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: `http://${LOOPBACK}:${dynamoPort}`,
+    AWS_ENDPOINT_URL_SFN: `http://${LOOPBACK}:${sfnPort}`,
+    AWS_ENDPOINT_URL_SESV2: `http://${LOOPBACK}:${sesPort}`,
+    TABLE_NAME: LOCAL_TABLE_NAME,
+    STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
+    SENDER_EMAIL: LOCAL_SENDER,
+    PUBLIC_BASE_URL: publicBaseUrl,
+    ACTIVATION_TIMEOUT_SECONDS: String(activationTimeoutSeconds),
+    ACTIVATION_SECRET: process.env.ACTIVATION_SECRET || randomBytes(32).toString('base64url'),
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+    POWERTOOLS_SERVICE_NAME: 'smart-account-requests',
+  });
+  delete process.env.AWS_PROFILE;
+
+  const client = new DynamoDBClient({});
+  await client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE_NAME)));
+  const partnerKeys = options.partnerKeys?.length ? [...options.partnerKeys] : [newLocalKey()];
+  await seedPartners(partnerKeys);
+  client.destroy();
+
+  return {
+    apiUrl: publicBaseUrl,
+    sesUrl: `http://${LOOPBACK}:${sesPort}`,
+    stepFunctionsUrl: `http://${LOOPBACK}:${sfnPort}`,
+    dynamoUrl: `http://${LOOPBACK}:${dynamoPort}`,
+    stateMachineArn: stepFunctions.stateMachineArn,
+    tableName: LOCAL_TABLE_NAME,
+    partnerKeys,
+    stepFunctions,
+    stop: async () => {
+      stepFunctions.stopAll();
+      await Promise.all(servers.map(close));
+    },
+  };
+};
