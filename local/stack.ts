@@ -48,8 +48,9 @@ export interface RunningStack {
 }
 
 // aws-ses-v2-local is CommonJS with an `exports.default`; Node's ESM interop nests it once more.
-const sesServer =
-  (sesModule as unknown as { default?: typeof sesModule }).default ?? sesModule;
+type SesServer = (config: { host: string; port: number }) => Promise<Server>;
+const sesServer = ((sesModule as unknown as { default?: SesServer }).default ??
+  sesModule) as SesServer;
 
 const newLocalKey = (): string => `sak_${randomBytes(32).toString('base64url')}`;
 

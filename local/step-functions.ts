@@ -121,7 +121,8 @@ export class LocalStepFunctions {
     const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.options.stateMachineName}:${name}`;
     const run = this.machine.run(JSON.parse(input), {
       overrides: {
-        taskResourceLocalHandlers: this.taskHandlers(name),
+        // The handlers return JSON (Lambda's JSON boundary), which the library's type cannot see.
+        taskResourceLocalHandlers: this.taskHandlers(name) as never,
         ...(this.options.retryIntervalMs !== undefined
           ? { retryIntervalOverrides: this.retryOverrides(this.options.retryIntervalMs) }
           : {}),

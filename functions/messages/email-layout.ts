@@ -40,7 +40,7 @@ export interface RenderedEmail {
 
 export function layOutEmail(content: EmailContent): RenderedEmail {
   return {
-    subject: content.subject,
+    subject: singleLine(content.subject),
     text: plainText(content),
     html: htmlDocument(content).toString(),
   };

@@ -77,7 +77,7 @@ interface DisplayValues {
 }
 
 function displayValues(data: EmailData, locale: Locale): DisplayValues {
-  const accountName = data.accountName;
+  const accountName = singleLine(data.accountName);
   const accountDomain = singleLine(data.accountDomain);
   return {
     accountName,
