@@ -27,7 +27,12 @@ export const routes: readonly Route[] = [
     handler: 'api/create-request',
     auth: Auth.PARTNER,
   },
-  { method: 'GET', path: '/v1/smart-account-requests', handler: 'api/list-requests', auth: Auth.PARTNER },
+  {
+    method: 'GET',
+    path: '/v1/smart-account-requests',
+    handler: 'api/list-requests',
+    auth: Auth.PARTNER,
+  },
   {
     method: 'GET',
     path: '/v1/smart-account-requests/{id}',
@@ -46,8 +51,18 @@ export const routes: readonly Route[] = [
     handler: 'api/resend-activation',
     auth: Auth.PARTNER,
   },
-  { method: 'GET', path: '/activate/{code}', handler: 'activation/show-activation', auth: Auth.NONE },
-  { method: 'HEAD', path: '/activate/{code}', handler: 'activation/show-activation', auth: Auth.NONE },
+  {
+    method: 'GET',
+    path: '/activate/{code}',
+    handler: 'activation/show-activation',
+    auth: Auth.NONE,
+  },
+  {
+    method: 'HEAD',
+    path: '/activate/{code}',
+    handler: 'activation/show-activation',
+    auth: Auth.NONE,
+  },
   {
     method: 'POST',
     path: '/activate/{code}',

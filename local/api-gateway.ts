@@ -45,7 +45,9 @@ const readBody = (request: IncomingMessage): Promise<Buffer | 'too-large'> =>
       size += chunk.length;
       if (size <= GATEWAY_BODY_LIMIT) chunks.push(chunk);
     });
-    request.on('end', () => resolve(size > GATEWAY_BODY_LIMIT ? 'too-large' : Buffer.concat(chunks)));
+    request.on('end', () =>
+      resolve(size > GATEWAY_BODY_LIMIT ? 'too-large' : Buffer.concat(chunks)),
+    );
     request.on('error', reject);
   });
 
@@ -85,7 +87,8 @@ export const createApiGateway = (): LocalApiGateway => {
         headers,
       })) as { principalId: string; context: Record<string, string> };
       const context = { ...result.context, principalId: result.principalId };
-      if (authorization) authorizerCache.set(authorization, { context, until: Date.now() + AUTHORIZER_CACHE_MS });
+      if (authorization)
+        authorizerCache.set(authorization, { context, until: Date.now() + AUTHORIZER_CACHE_MS });
       return context;
     } catch {
       return undefined;
@@ -113,7 +116,12 @@ export const createApiGateway = (): LocalApiGateway => {
       authorizer = await authorize(headers, method, url.pathname);
       if (!authorizer) {
         return {
-          ...gatewayProblem(401, 'Unauthorized', 'Send a valid partner API key as "Authorization: Bearer <key>".', requestId),
+          ...gatewayProblem(
+            401,
+            'Unauthorized',
+            'Send a valid partner API key as "Authorization: Bearer <key>".',
+            requestId,
+          ),
           headers: {
             'Content-Type': 'application/problem+json',
             'Cache-Control': 'no-store',
@@ -124,7 +132,10 @@ export const createApiGateway = (): LocalApiGateway => {
     }
     const match = route.pattern.exec(url.pathname) as RegExpExecArray;
     const pathParameters = Object.fromEntries(
-      route.parameterNames.map((name, index) => [name, decodeURIComponent(match[index + 1] as string)]),
+      route.parameterNames.map((name, index) => [
+        name,
+        decodeURIComponent(match[index + 1] as string),
+      ]),
     );
     const query = [...url.searchParams.entries()];
     const event: APIGatewayProxyEvent = {
@@ -174,7 +185,8 @@ export const createApiGateway = (): LocalApiGateway => {
     handle(request)
       .then((result) => {
         const headers: Record<string, string | string[]> = {};
-        for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+        for (const [name, value] of Object.entries(result.headers ?? {}))
+          headers[name] = String(value);
         for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
           headers[name] = values.map(String);
         }

@@ -18,7 +18,9 @@ export const localFunctionArn = (module: string): string =>
 export const loadHandler = (module: string): Promise<Handler> => {
   let handler = loaded.get(module);
   if (!handler) {
-    handler = import(`../functions/${module}.ts`).then((imported: { handler: Handler }) => imported.handler);
+    handler = import(`../functions/${module}.ts`).then(
+      (imported: { handler: Handler }) => imported.handler,
+    );
     loaded.set(module, handler);
   }
   return handler;
@@ -27,6 +29,9 @@ export const loadHandler = (module: string): Promise<Handler> => {
 /** Invokes like Lambda: the event and the result cross a JSON boundary. */
 export const invokeHandler = async (module: string, event: unknown): Promise<unknown> => {
   const handler = await loadHandler(module);
-  const result = await handler(JSON.parse(JSON.stringify(event)), lambdaContext(functionName(module)));
+  const result = await handler(
+    JSON.parse(JSON.stringify(event)),
+    lambdaContext(functionName(module)),
+  );
   return result === undefined ? null : JSON.parse(JSON.stringify(result));
 };

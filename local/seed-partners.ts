@@ -7,7 +7,11 @@ export const seedPartners = async (keys: readonly string[]): Promise<void> => {
   for (const [index, key] of keys.entries()) {
     const n = index + 1;
     await partners.create(
-      { id: `local-partner-${n}`, name: `Local Partner ${n}`, contactEmail: `partner-${n}@local.example` },
+      {
+        id: `local-partner-${n}`,
+        name: `Local Partner ${n}`,
+        contactEmail: `partner-${n}@local.example`,
+      },
       sha256(key),
     );
   }

@@ -73,7 +73,8 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
   const apiPort = await listen(api.server, options.port ?? 0);
   servers.push(api.server);
   const apiUrl = `http://${LOOPBACK}:${apiPort}`;
-  const activationTimeoutSeconds = options.activationTimeoutSeconds ?? DEFAULT_ACTIVATION_TIMEOUT_SECONDS;
+  const activationTimeoutSeconds =
+    options.activationTimeoutSeconds ?? DEFAULT_ACTIVATION_TIMEOUT_SECONDS;
 
   const functionModules = new Map(
     Object.values(workflowFunctions).map((module) => [localFunctionArn(module), module]),

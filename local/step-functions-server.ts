@@ -31,7 +31,10 @@ export const createStepFunctionsServer = (engine: LocalStepFunctions): Server =>
       const target = String(request.headers['x-amz-target'] ?? '');
       const action = actions[target.replace(/^AWSStepFunctions\./, '')];
       if (!action) {
-        reply(response, 400, { __type: 'UnknownOperationException', message: `Unsupported: ${target}` });
+        reply(response, 400, {
+          __type: 'UnknownOperationException',
+          message: `Unsupported: ${target}`,
+        });
         return;
       }
       try {

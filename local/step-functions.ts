@@ -106,7 +106,10 @@ export class LocalStepFunctions {
     startDate: number;
   } {
     if (request.stateMachineArn !== this.stateMachineArn) {
-      throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+      throw new SfnError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${request.stateMachineArn}'`,
+      );
     }
     const name = request.name ?? randomBytes(16).toString('hex');
     const input = request.input ?? '{}';
@@ -116,7 +119,10 @@ export class LocalStepFunctions {
       if (existing.input === input && existing.status === 'RUNNING') {
         return { executionArn: existing.executionArn, startDate: existing.startDate / 1000 };
       }
-      throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
+      throw new SfnError(
+        'ExecutionAlreadyExists',
+        `Execution Already Exists: '${existing.executionArn}'`,
+      );
     }
     const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.options.stateMachineName}:${name}`;
     const run = this.machine.run(JSON.parse(input), {
@@ -207,7 +213,11 @@ export class LocalStepFunctions {
     return {};
   }
 
-  sendTaskFailure(request: { taskToken?: string; error?: string; cause?: string }): Record<string, never> {
+  sendTaskFailure(request: {
+    taskToken?: string;
+    error?: string;
+    cause?: string;
+  }): Record<string, never> {
     const task = this.openTask(request.taskToken);
     task.state = 'DONE';
     task.reject(namedError(request.error ?? 'States.TaskFailed', request.cause ?? ''));
@@ -226,7 +236,8 @@ export class LocalStepFunctions {
   /** Ends every running execution (the local stack is shutting down). */
   stopAll(): void {
     for (const execution of this.executions.values()) {
-      if (execution.status === 'RUNNING') this.stopExecution({ executionArn: execution.executionArn });
+      if (execution.status === 'RUNNING')
+        this.stopExecution({ executionArn: execution.executionArn });
     }
   }
 
@@ -268,7 +279,10 @@ export class LocalStepFunctions {
     }
   }
 
-  private async follow(execution: Execution, events: AsyncGenerator<Record<string, unknown>>): Promise<void> {
+  private async follow(
+    execution: Execution,
+    events: AsyncGenerator<Record<string, unknown>>,
+  ): Promise<void> {
     try {
       for await (const event of events) {
         const state = event.state as { name: string; type: string } | undefined;
@@ -300,13 +314,19 @@ export class LocalStepFunctions {
           return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
         };
       } else {
-        throw new Error(`The local stack cannot run resource ${String(state.Resource)} (${stateName})`);
+        throw new Error(
+          `The local stack cannot run resource ${String(state.Resource)} (${stateName})`,
+        );
       }
     }
     return handlers;
   }
 
-  private async runCallbackTask(executionName: string, stateName: string, input: unknown): Promise<unknown> {
+  private async runCallbackTask(
+    executionName: string,
+    stateName: string,
+    input: unknown,
+  ): Promise<unknown> {
     const token = randomBytes(48).toString('base64url');
     const { FunctionName, Payload } = replaceDeep(input, TOKEN_PLACEHOLDER, token) as {
       FunctionName: string;

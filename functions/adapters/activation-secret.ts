@@ -20,7 +20,9 @@ const load = async (): Promise<string> => {
   if (value) return value;
   const arn = config.activationSecretArn();
   if (!arn) throw new Error('Set ACTIVATION_SECRET or ACTIVATION_SECRET_ARN');
-  const result = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+  const result = await new SecretsManagerClient({}).send(
+    new GetSecretValueCommand({ SecretId: arn }),
+  );
   if (!result.SecretString) throw new Error('The activation secret is empty');
   return result.SecretString;
 };

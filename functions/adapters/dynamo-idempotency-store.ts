@@ -26,7 +26,11 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async claim(scope: string, key: string, bodyHash: string): Promise<IdempotencyRecord | undefined> {
+  async claim(
+    scope: string,
+    key: string,
+    bodyHash: string,
+  ): Promise<IdempotencyRecord | undefined> {
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
     try {
       await storeCall(() =>

@@ -249,7 +249,9 @@ export class DynamoRequestStore implements RequestStore {
     requestId: string,
     partnerId: string,
     maxResends: number,
-  ): Promise<{ ok: true; request: SmartAccountRequest } | { ok: false; request?: SmartAccountRequest }> {
+  ): Promise<
+    { ok: true; request: SmartAccountRequest } | { ok: false; request?: SmartAccountRequest }
+  > {
     try {
       const result = await storeCall(() =>
         this.client.send(
@@ -274,7 +276,9 @@ export class DynamoRequestStore implements RequestStore {
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
       const current = await this.get(requestId);
-      return current && current.partnerId === partnerId ? { ok: false, request: current } : { ok: false };
+      return current && current.partnerId === partnerId
+        ? { ok: false, request: current }
+        : { ok: false };
     }
   }
 

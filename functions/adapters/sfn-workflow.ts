@@ -1,7 +1,7 @@
 import {
-  type SFNClient,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
+  type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { Workflow } from '../domain/ports.ts';

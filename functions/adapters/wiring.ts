@@ -4,6 +4,7 @@ import { Notifications } from '../domain/notifications.ts';
 import { config } from '../shared/config.ts';
 import { activationSecret } from './activation-secret.ts';
 import { createDocumentClient, createSesClient, createSfnClient } from './clients.ts';
+import { DynamoAttemptLimiter } from './dynamo-attempt-limiter.ts';
 import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
 import { DynamoPartnerStore } from './dynamo-partner-store.ts';
 import { DynamoRequestStore } from './dynamo-request-store.ts';
@@ -31,13 +32,22 @@ export const partnerStore = (): DynamoPartnerStore =>
 export const idempotencyStore = (): DynamoIdempotencyStore =>
   new DynamoIdempotencyStore(documents(), config.tableName());
 
-export const workflow = (): SfnWorkflow => new SfnWorkflow(createSfnClient(), config.stateMachineArn());
+export const workflow = (): SfnWorkflow =>
+  new SfnWorkflow(createSfnClient(), config.stateMachineArn());
 
 export const notifications = (): Notifications =>
-  new Notifications(new SesMailer(createSesClient(), config.senderEmail(), config.sesConfigurationSet()));
+  new Notifications(
+    new SesMailer(createSesClient(), config.senderEmail(), config.sesConfigurationSet()),
+  );
 
 export const activation = (): Activation =>
   new Activation(requestStore(), workflow(), notifications(), {
     secret: activationSecret,
     publicBaseUrl: config.publicBaseUrl,
+  });
+
+export const attemptLimiter = (): DynamoAttemptLimiter =>
+  new DynamoAttemptLimiter(documents(), config.tableName(), {
+    maxMisses: config.maxActivationMisses(),
+    windowSeconds: 15 * 60,
   });

@@ -26,7 +26,9 @@ export const handler = async (
     principalId: partner.id,
     policyDocument: {
       Version: '2012-10-17',
-      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arnPrefix}/${stage}/*` }],
+      Statement: [
+        { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arnPrefix}/${stage}/*` },
+      ],
     },
     context: { partnerId: partner.id, partnerName: partner.name },
   };

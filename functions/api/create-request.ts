@@ -20,10 +20,16 @@ export const handler = apiHandler(async (event) => {
   const { dryRun } = parseWith(createRequestQuery, queryOf(event.queryStringParameters));
   const input = parseWith(createRequestInput, readJsonBody(event));
   if (dryRun) return json(200, toResource(intake.preview(requester, input)));
-  return withIdempotency(idempotency, requester.partnerId, event.headers['idempotency-key'], input, async () => {
-    const request = await intake.create(requester, input);
-    return json(202, toResource(request), {
-      Location: `${config.publicBaseUrl()}/v1/smart-account-requests/${request.id}`,
-    });
-  });
+  return withIdempotency(
+    idempotency,
+    requester.partnerId,
+    event.headers['idempotency-key'],
+    input,
+    async () => {
+      const request = await intake.create(requester, input);
+      return json(202, toResource(request), {
+        Location: `${config.publicBaseUrl()}/v1/smart-account-requests/${request.id}`,
+      });
+    },
+  );
 });

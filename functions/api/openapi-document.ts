@@ -52,16 +52,27 @@ export const openApiDocument = () => ({
       post: {
         operationId: 'createSmartAccountRequest',
         parameters: [
-          { name: 'dryRun', in: 'query', schema: { type: 'boolean' }, description: 'Review only: validate and normalize, write nothing.' },
+          {
+            name: 'dryRun',
+            in: 'query',
+            schema: { type: 'boolean' },
+            description: 'Review only: validate and normalize, write nothing.',
+          },
           { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 255 } },
         ],
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateSmartAccountRequest' } } },
+          content: {
+            'application/json': {
+              schema: { $ref: '#/components/schemas/CreateSmartAccountRequest' },
+            },
+          },
         },
         responses: {
           '200': resourceResponse('dryRun=true: the normalized request that would be created'),
-          '202': resourceResponse('Created: a provisional Smart Account pending customer acceptance'),
+          '202': resourceResponse(
+            'Created: a provisional Smart Account pending customer acceptance',
+          ),
           '400': problemResponse('Invalid fields'),
           '401': problemResponse('Missing or unknown API key'),
           '409': problemResponse('The domain has a pending or active request'),
@@ -75,13 +86,21 @@ export const openApiDocument = () => ({
         operationId: 'listSmartAccountRequests',
         parameters: [
           { name: 'status', in: 'query', schema: { type: 'string', enum: requestStatuses } },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
+          },
           { name: 'cursor', in: 'query', schema: { type: 'string' } },
         ],
         responses: {
           '200': {
             description: 'Newest first',
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/SmartAccountRequestList' } } },
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/SmartAccountRequestList' },
+              },
+            },
           },
           '400': problemResponse('Invalid query'),
           '401': problemResponse('Missing or unknown API key'),
@@ -124,6 +143,8 @@ export const openApiDocument = () => ({
         },
       },
     },
-    '/health': { get: { operationId: 'health', security: [], responses: { '200': { description: 'Up' } } } },
+    '/health': {
+      get: { operationId: 'health', security: [], responses: { '200': { description: 'Up' } } },
+    },
   },
 });

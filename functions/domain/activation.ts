@@ -1,9 +1,11 @@
+import { deriveActivationCode, newCodeNonce, sha256 } from '../shared/crypto.ts';
 import {
-  deriveActivationCode,
-  newCodeNonce,
-  sha256,
-} from '../shared/crypto.ts';
-import { NotFound, NotPending, RequestClosed, ServiceUnavailable, TooManyRequests } from '../shared/errors.ts';
+  NotFound,
+  NotPending,
+  RequestClosed,
+  ServiceUnavailable,
+  TooManyRequests,
+} from '../shared/errors.ts';
 import { RequestStatus } from '../shared/status.ts';
 import { endWait } from './cancellation.ts';
 import type { Notifications } from './notifications.ts';
@@ -29,7 +31,8 @@ export type DecisionResult = (typeof DecisionResult)[keyof typeof DecisionResult
 const codeOf = async (links: ActivationLinks, request: SmartAccountRequest, nonce: string) =>
   deriveActivationCode(await links.secret(), request.id, nonce);
 
-const linkFor = (links: ActivationLinks, code: string) => `${links.publicBaseUrl()}/activate/${code}`;
+const linkFor = (links: ActivationLinks, code: string) =>
+  `${links.publicBaseUrl()}/activate/${code}`;
 
 /**
  * The customer side of a request: mailing the link (workflow and resend) and deciding on it.
@@ -47,7 +50,8 @@ export class Activation {
   async sendForWait(requestId: string, taskToken: string): Promise<void> {
     const request = await this.requests.get(requestId);
     if (!request) throw new NotFound(`Request ${requestId} does not exist`);
-    if (request.status !== RequestStatus.PENDING_ACTIVATION) throw new RequestClosed(request.status);
+    if (request.status !== RequestStatus.PENDING_ACTIVATION)
+      throw new RequestClosed(request.status);
     const nonce = request.codeNonce ?? newCodeNonce();
     const code = await codeOf(this.links, request, nonce);
     const attached = await this.requests.attachActivation(requestId, {
@@ -61,7 +65,11 @@ export class Activation {
   }
 
   /** Partner API: mail the same link again, at most `maxResends` times. */
-  async resend(partnerId: string, requestId: string, maxResends: number): Promise<SmartAccountRequest> {
+  async resend(
+    partnerId: string,
+    requestId: string,
+    maxResends: number,
+  ): Promise<SmartAccountRequest> {
     const counted = await this.requests.countResend(requestId, partnerId, maxResends);
     if (!counted.ok) {
       if (!counted.request) throw new NotFound(`No request ${requestId}`);

@@ -17,7 +17,8 @@ export const endWait = async (workflow: Workflow, request: SmartAccountRequest):
     request.status === RequestStatus.ACTIVE
       ? await workflow.resume(request.taskToken, { status: request.status })
       : await workflow.abort(request.taskToken, REQUEST_CLOSED_ERROR, request.status);
-  if (!delivered) logger.info('wait already ended', { requestId: request.id, status: request.status });
+  if (!delivered)
+    logger.info('wait already ended', { requestId: request.id, status: request.status });
 };
 
 /** The partner withdraws a pending request (partner API). */

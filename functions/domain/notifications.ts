@@ -1,4 +1,4 @@
-import { EmailKind, type EmailData, renderEmail } from '../messages/emails.ts';
+import { type EmailData, EmailKind, renderEmail } from '../messages/emails.ts';
 import { logger } from '../shared/logger.ts';
 import { RequestStatus } from '../shared/status.ts';
 import type { Mailer, Partner } from './ports.ts';
@@ -30,9 +30,17 @@ export const planOutcomeEmails = (
         })),
       ];
     case RequestStatus.DECLINED:
-      return [{ key: 'declined-partner', kind: EmailKind.DECLINED_PARTNER, to: partner.contactEmail }];
+      return [
+        { key: 'declined-partner', kind: EmailKind.DECLINED_PARTNER, to: partner.contactEmail },
+      ];
     case RequestStatus.CANCELLED:
-      return [{ key: 'cancelled-customer', kind: EmailKind.CANCELLED_CUSTOMER, to: request.customerEmail }];
+      return [
+        {
+          key: 'cancelled-customer',
+          kind: EmailKind.CANCELLED_CUSTOMER,
+          to: request.customerEmail,
+        },
+      ];
     case RequestStatus.EXPIRED:
       return [
         { key: 'expired-customer', kind: EmailKind.EXPIRED_CUSTOMER, to: request.customerEmail },
@@ -84,7 +92,10 @@ export class Notifications {
     const data = emailData(request);
     const rendered =
       email.kind === EmailKind.FAILED_PARTNER
-        ? renderEmail(EmailKind.FAILED_PARTNER, { ...data, failureReason: data.failureReason ?? 'Unknown' })
+        ? renderEmail(EmailKind.FAILED_PARTNER, {
+            ...data,
+            failureReason: data.failureReason ?? 'Unknown',
+          })
         : renderEmail(email.kind as Exclude<EmailKind, 'ACTIVATION' | 'FAILED_PARTNER'>, data);
     await this.mailer.send({
       to: [email.to],

@@ -57,7 +57,9 @@ export interface RequestStore {
     requestId: string,
     partnerId: string,
     maxResends: number,
-  ): Promise<{ ok: true; request: SmartAccountRequest } | { ok: false; request?: SmartAccountRequest }>;
+  ): Promise<
+    { ok: true; request: SmartAccountRequest } | { ok: false; request?: SmartAccountRequest }
+  >;
   /** Remembers one sent outcome e-mail so a retried Settle never sends it twice. */
   recordSentEmail(requestId: string, key: string): Promise<void>;
   markNotified(requestId: string, status: RequestStatus): Promise<boolean>;

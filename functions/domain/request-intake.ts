@@ -29,7 +29,11 @@ export class RequestIntake {
   }
 
   /** The request as it would be created (the review step); nothing is written. */
-  preview(requester: Requester, input: CreateRequestInput, id: string | null = null): SmartAccountRequest {
+  preview(
+    requester: Requester,
+    input: CreateRequestInput,
+    id: string | null = null,
+  ): SmartAccountRequest {
     const createdAt = this.now();
     return {
       ...input,

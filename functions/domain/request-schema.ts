@@ -40,59 +40,57 @@ const accountDomain = z
   });
 
 /** The body of `POST /v1/smart-account-requests`: validated once here, typed values inward. */
-export const createRequestInput = z
-  .strictObject({
-    accountName: z
-      .string()
-      .trim()
-      .min(1, { message: 'Required, 1-100 characters.' })
-      .max(100, { message: 'At most 100 characters.' })
-      .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), {
-        message: 'No control characters or line breaks.',
-      }),
-    accountDomain,
-    customerEmail: emailAddress,
-    noteToCustomer: note,
-    userEmails: z
-      .array(emailAddress)
-      .max(MAX_USER_EMAILS, { message: `At most ${MAX_USER_EMAILS} addresses.` })
-      .optional()
-      .default([])
-      .superRefine((emails, ctx) => {
-        const seen = new Set<string>();
-        emails.forEach((email, index) => {
-          if (seen.has(email)) {
-            ctx.addIssue({ code: 'custom', path: [index], message: 'Listed more than once.' });
-          }
-          seen.add(email);
-        });
-      }),
-    noteToUsers: note,
-    locale: z.enum([Locale.EN, Locale.NL]).optional().default(Locale.EN),
-  });
+export const createRequestInput = z.strictObject({
+  accountName: z
+    .string()
+    .trim()
+    .min(1, { message: 'Required, 1-100 characters.' })
+    .max(100, { message: 'At most 100 characters.' })
+    .refine((value) => !/\p{Cc}/u.test(value), {
+      message: 'No control characters or line breaks.',
+    }),
+  accountDomain,
+  customerEmail: emailAddress,
+  noteToCustomer: note,
+  userEmails: z
+    .array(emailAddress)
+    .max(MAX_USER_EMAILS, { message: `At most ${MAX_USER_EMAILS} addresses.` })
+    .optional()
+    .default([])
+    .superRefine((emails, ctx) => {
+      const seen = new Set<string>();
+      emails.forEach((email, index) => {
+        if (seen.has(email)) {
+          ctx.addIssue({ code: 'custom', path: [index], message: 'Listed more than once.' });
+        }
+        seen.add(email);
+      });
+    }),
+  noteToUsers: note,
+  locale: z.enum([Locale.EN, Locale.NL]).optional().default(Locale.EN),
+});
 
 export type CreateRequestInput = z.output<typeof createRequestInput>;
 
 const historyEntry = z.object({ status: z.enum(requestStatuses), at: z.iso.datetime() });
 
 /** The resource as partners see it; internal fields (task token, code hash, ...) are not in it. */
-export const smartAccountRequestResource = z
-  .object({
-    id: z.string().nullable(),
-    status: z.enum(requestStatuses),
-    accountName: z.string(),
-    accountDomain: z.string(),
-    customerEmail: z.string(),
-    noteToCustomer: z.string().nullable(),
-    userEmails: z.array(z.string()),
-    noteToUsers: z.string().nullable(),
-    locale: z.enum([Locale.EN, Locale.NL]),
-    createdAt: z.iso.datetime(),
-    expiresAt: z.iso.datetime(),
-    activatedAt: z.iso.datetime().nullable(),
-    closedAt: z.iso.datetime().nullable(),
-    history: z.array(historyEntry),
-  });
+export const smartAccountRequestResource = z.object({
+  id: z.string().nullable(),
+  status: z.enum(requestStatuses),
+  accountName: z.string(),
+  accountDomain: z.string(),
+  customerEmail: z.string(),
+  noteToCustomer: z.string().nullable(),
+  userEmails: z.array(z.string()),
+  noteToUsers: z.string().nullable(),
+  locale: z.enum([Locale.EN, Locale.NL]),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  activatedAt: z.iso.datetime().nullable(),
+  closedAt: z.iso.datetime().nullable(),
+  history: z.array(historyEntry),
+});
 
 export type SmartAccountRequestResource = z.infer<typeof smartAccountRequestResource>;
 
@@ -116,18 +114,18 @@ export const createRequestQuery = z.strictObject({
     .transform((value) => value === 'true'),
 });
 
-export const requestList = z
-  .object({ items: z.array(smartAccountRequestResource), nextCursor: z.string().nullable() })
-;
+export const requestList = z.object({
+  items: z.array(smartAccountRequestResource),
+  nextCursor: z.string().nullable(),
+});
 
-export const problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errorId: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  });
+export const problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  errorId: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
 
 export const pendingStatus = RequestStatus.PENDING_ACTIVATION;

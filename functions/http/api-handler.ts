@@ -1,12 +1,15 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { newErrorId } from '../shared/crypto.ts';
 import { Unauthenticated } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
-import { newErrorId } from '../shared/crypto.ts';
 import { problemFor, problemResponse } from './problem.ts';
 
-type ApiFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+type ApiFunction = (
+  event: APIGatewayProxyEvent,
+  context: Context,
+) => Promise<APIGatewayProxyResult>;
 
 /**
  * Every error becomes an application/problem+json response whose errorId is also in the log

@@ -50,13 +50,28 @@ export const problemFor = (error: unknown): Problem => {
     };
   }
   if (error instanceof NotFound) {
-    return { type: problemType('not-found'), title: 'Not found', status: 404, detail: error.message };
+    return {
+      type: problemType('not-found'),
+      title: 'Not found',
+      status: 404,
+      detail: error.message,
+    };
   }
   if (error instanceof DomainTaken) {
-    return { type: problemType('domain-taken'), title: 'Domain taken', status: 409, detail: error.message };
+    return {
+      type: problemType('domain-taken'),
+      title: 'Domain taken',
+      status: 409,
+      detail: error.message,
+    };
   }
   if (error instanceof NotPending) {
-    return { type: problemType('not-pending'), title: 'Not pending', status: 409, detail: error.message };
+    return {
+      type: problemType('not-pending'),
+      title: 'Not pending',
+      status: 409,
+      detail: error.message,
+    };
   }
   if (error instanceof IdempotencyInProgress) {
     return {
@@ -68,7 +83,12 @@ export const problemFor = (error: unknown): Problem => {
     };
   }
   if (error instanceof PayloadTooLarge) {
-    return { type: problemType('payload-too-large'), title: 'Payload too large', status: 413, detail: error.message };
+    return {
+      type: problemType('payload-too-large'),
+      title: 'Payload too large',
+      status: 413,
+      detail: error.message,
+    };
   }
   if (error instanceof UnsupportedMediaType) {
     return {
@@ -92,7 +112,9 @@ export const problemFor = (error: unknown): Problem => {
       title: 'Too many requests',
       status: 429,
       detail: error.message,
-      ...(error.retryAfterSeconds ? { headers: { 'Retry-After': String(error.retryAfterSeconds) } } : {}),
+      ...(error.retryAfterSeconds
+        ? { headers: { 'Retry-After': String(error.retryAfterSeconds) } }
+        : {}),
     };
   }
   if (error instanceof ServiceUnavailable || error instanceof StoreUnavailable) {
@@ -115,7 +137,11 @@ export const problemFor = (error: unknown): Problem => {
 
 export const problemResponse = (problem: Problem, errorId: string): APIGatewayProxyResult => ({
   statusCode: problem.status,
-  headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store', ...problem.headers },
+  headers: {
+    'Content-Type': PROBLEM_CONTENT_TYPE,
+    'Cache-Control': 'no-store',
+    ...problem.headers,
+  },
   body: JSON.stringify({
     type: problem.type,
     title: problem.title,
@@ -131,7 +157,10 @@ export const fieldErrorsOf = (error: ZodError, prefix?: string): FieldError[] =>
   error.issues.flatMap((issue) => {
     const base = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'Unknown field.' }));
+      return issue.keys.map((key) => ({
+        path: [...base, key].join('.'),
+        message: 'Unknown field.',
+      }));
     }
     const missing = issue.code === 'invalid_type' && issue.input === undefined;
     return [{ path: base.join('.') || '(body)', message: missing ? 'Required.' : issue.message }];

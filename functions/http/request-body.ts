@@ -15,7 +15,9 @@ const bodyBytes = (event: APIGatewayProxyEvent): Buffer =>
 export const readJsonBody = (event: APIGatewayProxyEvent): unknown => {
   const bytes = bodyBytes(event);
   if (bytes.length > MAX_BODY_BYTES) {
-    throw new PayloadTooLarge(`The body is ${bytes.length} bytes; at most ${MAX_BODY_BYTES} are accepted.`);
+    throw new PayloadTooLarge(
+      `The body is ${bytes.length} bytes; at most ${MAX_BODY_BYTES} are accepted.`,
+    );
   }
   if (!isJson(event.headers['content-type'] ?? event.headers['Content-Type'])) {
     throw new UnsupportedMediaType('Send the body as application/json.');

@@ -33,6 +33,8 @@ export const config = {
    */
   abandonedAfterSeconds: () => integer('ABANDONED_AFTER_SECONDS', 300),
   maxResends: () => integer('MAX_RESENDS', 5),
+  /** Unknown activation codes one client may try per 15 minutes before getting 429. */
+  maxActivationMisses: () => integer('MAX_ACTIVATION_MISSES', 10),
   activationSecretValue: () => process.env.ACTIVATION_SECRET || undefined,
   activationSecretArn: () => process.env.ACTIVATION_SECRET_ARN || undefined,
 } as const;

@@ -38,7 +38,8 @@ export const partnerClient = (stack: RunningStack, key: string | undefined) => {
     const response = await fetch(`${stack.apiUrl}${path}`, {
       method,
       headers: { ...headers, ...options.headers },
-      body: options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
+      body:
+        options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
     });
     const text = await response.text();
     let body: unknown;
@@ -101,7 +102,8 @@ export const describeExecution = async (stack: RunningStack, requestId: string) 
   try {
     return await client.send(
       new DescribeExecutionCommand({
-        executionArn: stack.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${requestId}`,
+        executionArn:
+          stack.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${requestId}`,
       }),
     );
   } finally {

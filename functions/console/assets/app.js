@@ -85,11 +85,10 @@ const texts = {
     cancelKeep: 'Keep request',
     cancelConfirm: 'Cancel request',
     cancel: 'Cancel',
-    resend: 'Resend e-mail',
+    resend: 'Resend',
     cancelled: 'The request for {account} was cancelled.',
     resent: 'The activation e-mail for {account} was sent again to {email}.',
-    resendLimit:
-      'Resend limit reached: the activation e-mail for {account} cannot be sent again.',
+    resendLimit: 'Resend limit reached: the activation e-mail for {account} cannot be sent again.',
     createdTitle: 'Provisional Smart Account created',
     createdBody:
       'A provisional Smart Account for {account} was created. We e-mailed {email} to accept it.',
@@ -119,8 +118,7 @@ const texts = {
     apiKey: 'Partner-API-sleutel',
     signIn: 'Aanmelden',
     keyRequired: 'Vul uw partner-API-sleutel in.',
-    keyRejected:
-      'De API-sleutel is niet geaccepteerd. Meld u opnieuw aan met een geldige sleutel.',
+    keyRejected: 'De API-sleutel is niet geaccepteerd. Meld u opnieuw aan met een geldige sleutel.',
     signedOut: 'U bent afgemeld.',
     newRequestTitle: 'Smart Account aanvragen',
     newRequestIntro:
@@ -158,8 +156,7 @@ const texts = {
     nextPage: 'Volgende pagina',
     pageNumber: 'Pagina {n}',
     reviewTitle: 'Aanvraag controleren',
-    reviewIntro:
-      'Zo wordt de aanvraag aangemaakt. De klant krijgt een e-mail zodra u bevestigt.',
+    reviewIntro: 'Zo wordt de aanvraag aangemaakt. De klant krijgt een e-mail zodra u bevestigt.',
     reviewExpires: 'Klant kan accepteren tot',
     back: 'Terug',
     confirm: 'Bevestigen en aanmaken',
@@ -170,7 +167,7 @@ const texts = {
     cancelKeep: 'Aanvraag behouden',
     cancelConfirm: 'Aanvraag annuleren',
     cancel: 'Annuleren',
-    resend: 'E-mail opnieuw sturen',
+    resend: 'Opnieuw sturen',
     cancelled: 'De aanvraag voor {account} is geannuleerd.',
     resent: 'De activeringsmail voor {account} is opnieuw verstuurd naar {email}.',
     resendLimit:
@@ -185,7 +182,7 @@ const texts = {
     quoteSupport: 'Vermeld deze als u contact opneemt met support.',
     networkError: 'De dienst is niet bereikbaar. Controleer uw verbinding en probeer het opnieuw.',
     unexpected: 'Er ging iets mis.',
-    'status.PENDING_ACTIVATION': 'Wacht op acceptatie door klant',
+    'status.PENDING_ACTIVATION': 'Wacht op acceptatie',
     'status.ACTIVE': 'Actief',
     'status.DECLINED': 'Geweigerd',
     'status.CANCELLED': 'Geannuleerd',
@@ -541,19 +538,24 @@ function renderFormErrors() {
   const hasErrors = state.fieldErrors.length > 0;
   summary.hidden = !hasErrors && !state.formProblem;
   byId('error-summary-title').textContent = t(hasErrors ? 'errorSummaryTitle' : 'problemTitle');
+  // The summary follows the form's order, whatever order the API listed the errors in.
+  const rank = (/** @type {FieldError} */ error) => {
+    const index = fields.indexOf(fieldOf(error.path) ?? '');
+    return index === -1 ? fields.length : index;
+  };
   list.replaceChildren(
-    ...state.fieldErrors.map((error) => {
-      const name = fieldOf(error.path);
-      const text = describeFieldError(error);
-      if (!name) return h('li', {}, text);
-      const label = document.querySelector(`label[for="${name}"]`)?.textContent ?? name;
-      return h('li', {}, h('a', { href: `#${name}`, 'data-field': name }, `${label}: ${text}`));
-    }),
+    ...state.fieldErrors
+      .toSorted((a, b) => rank(a) - rank(b))
+      .map((error) => {
+        const name = fieldOf(error.path);
+        const text = describeFieldError(error);
+        if (!name) return h('li', {}, text);
+        const label = document.querySelector(`label[for="${name}"]`)?.textContent ?? name;
+        return h('li', {}, h('a', { href: `#${name}`, 'data-field': name }, `${label}: ${text}`));
+      }),
   );
   problem.replaceChildren(
-    ...(state.formProblem && !hasErrors
-      ? problemNodes(new ApiError(0, state.formProblem))
-      : []),
+    ...(state.formProblem && !hasErrors ? problemNodes(new ApiError(0, state.formProblem)) : []),
   );
   problem.hidden = !state.formProblem || hasErrors;
 }
@@ -700,20 +702,12 @@ function renderConfirmation() {
   say(
     region,
     h('h2', {}, t('createdTitle')),
-    h(
-      'p',
-      {},
-      t('createdBody', { account: accountLabel(request), email: request.customerEmail }),
-    ),
+    h('p', {}, t('createdBody', { account: accountLabel(request), email: request.customerEmail })),
     h(
       'p',
       {},
       `${t('createdStatus')} `,
-      h(
-        'strong',
-        { class: 'badge', 'data-status': request.status },
-        t(`status.${request.status}`),
-      ),
+      h('strong', { class: 'badge', 'data-status': request.status }, t(`status.${request.status}`)),
     ),
     h('p', {}, t('createdExpiry', { date: formatDate(request.expiresAt) })),
   );
@@ -774,10 +768,10 @@ function requestRow(request) {
       {},
       h('span', { class: 'badge', 'data-status': request.status }, t(`status.${request.status}`)),
     ),
-    h('td', {}, request.accountName),
-    h('td', {}, request.accountDomain),
-    h('td', {}, timeElement(request.createdAt, true)),
-    h('td', {}, showsExpiry ? timeElement(request.expiresAt) : '—'),
+    h('td', { class: 'account-name' }, request.accountName),
+    h('td', { class: 'nowrap' }, request.accountDomain),
+    h('td', { class: 'nowrap' }, timeElement(request.createdAt, true)),
+    h('td', { class: 'nowrap' }, showsExpiry ? timeElement(request.expiresAt) : '—'),
     h('td', { class: 'row-actions' }, ...actions),
   );
 }

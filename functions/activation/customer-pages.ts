@@ -1,0 +1,47 @@
+import { createHmac } from 'node:crypto';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
+import { type HtmlResponse, ResultPage, renderResultPage } from '../messages/pages.ts';
+import { sha256 } from '../shared/crypto.ts';
+import { RequestStatus } from '../shared/status.ts';
+
+/** Codes are 43 base64url characters; anything else is a miss without a table read. */
+export const CODE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** The client a miss is counted against: API Gateway's view of the caller's address. */
+export const clientOf = (event: APIGatewayProxyEvent): string =>
+  event.requestContext.identity?.sourceIp ?? 'unknown';
+
+/**
+ * The form's CSRF token is an HMAC of the code's hash: stateless, bound to this one link, and
+ * unknown to any other site. Together with the Origin check it refuses cross-site POSTs.
+ */
+export const csrfTokenFor = (secret: string, code: string): string =>
+  createHmac('sha256', secret)
+    .update(`csrf:${sha256(code)}`)
+    .digest('base64url');
+
+/** Form action, including an API Gateway stage prefix that PUBLIC_BASE_URL may carry. */
+export const actionPathFor = (publicBaseUrl: string, code: string): string =>
+  `${new URL(publicBaseUrl).pathname.replace(/\/+$/, '')}/activate/${code}`;
+
+/** The page for a request that is no longer waiting for the customer. */
+export const closedPage = (request: SmartAccountRequest): HtmlResponse => {
+  const input = {
+    locale: request.locale,
+    accountName: request.accountName,
+    accountDomain: request.accountDomain,
+  };
+  switch (request.status) {
+    case RequestStatus.ACTIVE:
+      return renderResultPage(ResultPage.ALREADY_ACTIVE, input);
+    case RequestStatus.DECLINED:
+      return renderResultPage(ResultPage.ALREADY_DECLINED, input);
+    case RequestStatus.CANCELLED:
+      return renderResultPage(ResultPage.CANCELLED, input);
+    case RequestStatus.EXPIRED:
+      return renderResultPage(ResultPage.EXPIRED, input);
+    default:
+      return renderResultPage(ResultPage.FAILED, input);
+  }
+};

@@ -1,0 +1,55 @@
+import { activationSecret } from '../adapters/activation-secret.ts';
+import { activation, attemptLimiter } from '../adapters/wiring.ts';
+import { Decision, DecisionResult } from '../domain/activation.ts';
+import { readFormBody } from '../http/request-body.ts';
+import { activationFormField, ResultPage, renderResultPage } from '../messages/pages.ts';
+import { config } from '../shared/config.ts';
+import { safeEqual } from '../shared/crypto.ts';
+import { RequestStatus } from '../shared/status.ts';
+import { CODE_PATTERN, clientOf, closedPage, csrfTokenFor } from './customer-pages.ts';
+import { pageHandler } from './page-handler.ts';
+
+const customerSide = activation();
+const limiter = attemptLimiter();
+
+const decisions: readonly string[] = Object.values(Decision);
+
+/**
+ * POST /activate/{code} with decision=activate|decline. Refuses cross-site posts (Origin not
+ * ours, or no valid CSRF token). The conditional write decides; a repeat says what happened.
+ */
+export const handler = pageHandler(async (event) => {
+  const code = event.pathParameters?.code ?? '';
+  const origin = event.headers.origin;
+  if (origin && origin !== new URL(config.publicBaseUrl()).origin) {
+    return renderResultPage(ResultPage.FORBIDDEN);
+  }
+  const client = clientOf(event);
+  const retryAfterSeconds = await limiter.blockedFor(client);
+  if (retryAfterSeconds > 0)
+    return renderResultPage(ResultPage.TOO_MANY_ATTEMPTS, { retryAfterSeconds });
+  if (!CODE_PATTERN.test(code)) {
+    await limiter.recordMiss(client);
+    return renderResultPage(ResultPage.NOT_FOUND);
+  }
+  const form = readFormBody(event);
+  const decision = form.get(activationFormField.DECISION) ?? '';
+  if (!decisions.includes(decision)) return renderResultPage(ResultPage.INVALID_REQUEST);
+  const csrf = form.get(activationFormField.CSRF) ?? '';
+  if (!safeEqual(csrf, csrfTokenFor(await activationSecret(), code))) {
+    return renderResultPage(ResultPage.FORBIDDEN);
+  }
+  const outcome = await customerSide.decide(code, decision as Decision);
+  if (!outcome) {
+    await limiter.recordMiss(client);
+    return renderResultPage(ResultPage.NOT_FOUND);
+  }
+  const { request } = outcome;
+  if (outcome.result === DecisionResult.ALREADY_CLOSED) return closedPage(request);
+  const page = request.status === RequestStatus.ACTIVE ? ResultPage.ACTIVATED : ResultPage.DECLINED;
+  return renderResultPage(page, {
+    locale: request.locale,
+    accountName: request.accountName,
+    accountDomain: request.accountDomain,
+  });
+});
