@@ -18,9 +18,9 @@ export const localFunctionArn = (module: string): string =>
 export const loadHandler = (module: string): Promise<Handler> => {
   let handler = loaded.get(module);
   if (!handler) {
-    handler = import(`../functions/${module}.ts`).then(
-      (imported: { handler: Handler }) => imported.handler,
-    );
+    handler = import(
+      /* @vite-ignore */ new URL(`../functions/${module}.ts`, import.meta.url).href
+    ).then((imported: { handler: Handler }) => imported.handler);
     loaded.set(module, handler);
   }
   return handler;

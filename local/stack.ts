@@ -10,6 +10,7 @@ import { createTableInput } from '../infra/table-schema.ts';
 import { createApiGateway } from './api-gateway.ts';
 import { invokeHandler, localFunctionArn } from './lambda-registry.ts';
 import { close, LOOPBACK, listen } from './listen.ts';
+import { installLongTimers } from './long-timers.ts';
 import { seedPartners } from './seed-partners.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 import { createStepFunctionsServer } from './step-functions-server.ts';
@@ -61,6 +62,7 @@ const newLocalKey = (): string => `sak_${randomBytes(32).toString('base64url')}`
  * stack runs per process.
  */
 export const startStack = async (options: StackOptions = {}): Promise<RunningStack> => {
+  installLongTimers();
   const servers: Server[] = [];
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const dynamoPort = await listen(dynamo, 0);

@@ -29,6 +29,10 @@ Smart Account Requests is running locally.
   Partner API key(s):
 ${stack.partnerKeys.map((key, i) => `    local-partner-${i + 1}  ${key}`).join('\n')}
 
+Another partner:
+  AWS_ENDPOINT_URL_DYNAMODB=${stack.dynamoUrl} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \\
+  AWS_REGION=us-east-1 TABLE_NAME=${stack.tableName} npm run partner -- create --name "Partner BV" --email ops@partner.example
+
 Try:
   export KEY=${stack.partnerKeys[0]}
   curl -s -X POST ${stack.apiUrl}/v1/smart-account-requests -H "Authorization: Bearer $KEY" \\
