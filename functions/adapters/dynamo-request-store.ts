@@ -16,7 +16,11 @@ import { keys, PARTNER_REQUESTS_INDEX } from './table-keys.ts';
 export interface DynamoRequestStoreOptions {
   /** A pending request without a task token older than this never got an execution. */
   readonly abandonedAfterSeconds: number;
-  /** A lock whose request item is missing this long was left by a crash between two writes. */
+  /**
+   * A lock whose request item is missing this long was left by a crash between the two
+   * writes. It must exceed the create Lambda's timeout: a create can then no longer write its
+   * request after another create took its lock over, so a domain never gets two live requests.
+   */
   readonly orphanLockAfterSeconds?: number;
   readonly now?: () => Date;
 }
@@ -51,7 +55,7 @@ export class DynamoRequestStore implements RequestStore {
     private readonly options: DynamoRequestStoreOptions,
   ) {
     this.now = options.now ?? (() => new Date());
-    this.orphanLockAfterMs = (options.orphanLockAfterSeconds ?? 10) * 1000;
+    this.orphanLockAfterMs = (options.orphanLockAfterSeconds ?? 60) * 1000;
   }
 
   async create(request: SmartAccountRequest): Promise<void> {
@@ -75,14 +79,6 @@ export class DynamoRequestStore implements RequestStore {
     } catch (error) {
       await this.releaseDomain(request.accountDomain, request.id);
       throw error;
-    }
-    // Two creates can both pass takeDomain when one takes over an orphaned lock while the
-    // other is between its two writes; the lock names exactly one of them, and the other
-    // withdraws here so a domain never ends up with two live requests.
-    const lock = await this.getLock(request.accountDomain);
-    if (lock?.requestId !== request.id) {
-      await this.close(request.id, RequestStatus.FAILED, { reason: 'DomainRace' });
-      throw new DomainTaken(request.accountDomain);
     }
   }
 
