@@ -73,10 +73,28 @@ const respond = (statusCode: number, asset: Asset): APIGatewayProxyResult => ({
   body: asset.body,
 });
 
+/**
+ * The stage or base path the page was requested under: `/prod` on the default execute-api
+ * URL, empty on a custom domain or locally. The page's `/console/...` links need it, and
+ * `base-uri 'none'` rules out a <base> element. Anything but plain path segments is ignored.
+ */
+export const basePathOf = (event: APIGatewayProxyEvent): string => {
+  const requested = (event.requestContext?.path ?? event.path).replace(/\/+$/, '');
+  const routed = event.path.replace(/\/+$/, '');
+  if (!requested.endsWith(routed)) return '';
+  const prefix = requested.slice(0, requested.length - routed.length);
+  return /^(?:\/[A-Za-z0-9_-]+)*$/.test(prefix) ? prefix : '';
+};
+
+const pageUnder = (basePath: string): Asset =>
+  basePath
+    ? { ...page, body: page.body.replaceAll('="/console/', `="${basePath}/console/`) }
+    : page;
+
 /** `GET /` has no path parameter; `GET /console/{file}` always has one. */
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   const file = event.pathParameters?.file;
-  if (file === undefined) return respond(200, page);
+  if (file === undefined) return respond(200, pageUnder(basePathOf(event)));
   const asset = assets.get(file);
   return asset ? respond(200, asset) : respond(404, notFound);
 };

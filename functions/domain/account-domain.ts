@@ -11,6 +11,7 @@ export type DomainCheck = { ok: true; domain: string } | { ok: false; message: s
  */
 export const normalizeAccountDomain = (input: string): DomainCheck => {
   const trimmed = input.trim();
+  if (trimmed === '') return { ok: false, message: 'Required, e.g. acme.example.' };
   if (trimmed.includes('://')) return { ok: false, message: 'Give a domain, not a URL.' };
   if (/[\s/:@?#\\]/.test(trimmed)) {
     return { ok: false, message: 'A domain has no spaces, slashes, ports or @.' };

@@ -192,7 +192,8 @@ const texts = {
 };
 
 const languageNames = { en: 'English', nl: 'Nederlands' };
-const apiPath = '/v1/smart-account-requests';
+// Relative to this script, so the console also works under a stage path such as /prod.
+const apiPath = new URL('../v1/smart-account-requests', import.meta.url).pathname;
 const keyStorage = 'sar.partnerKey';
 const langStorage = 'sar.language';
 const pageSize = 20;
@@ -378,7 +379,15 @@ const statusRegion = () => byId('status');
 const requestsAlert = () => byId('requests-alert');
 
 function clearMessages() {
-  for (const id of ['status', 'requests-alert', 'sign-in-message', 'review-error']) say(byId(id));
+  for (const id of [
+    'status',
+    'requests-alert',
+    'sign-in-message',
+    'sign-in-status',
+    'review-error',
+  ]) {
+    say(byId(id));
+  }
 }
 
 // ---- language ----
@@ -386,7 +395,6 @@ function clearMessages() {
 /** @param {Lang} lang */
 function setLanguage(lang) {
   state.lang = lang;
-  localStorage.setItem(langStorage, lang);
   document.documentElement.lang = lang;
   document.title = t('title');
   for (const element of document.querySelectorAll('[data-i18n]')) {
@@ -421,8 +429,12 @@ function showWorkspace() {
   byId('workspace').hidden = false;
 }
 
-/** @param {string} message */
-function signOut(message) {
+/**
+ * @param {string} message
+ * @param {'sign-in-message' | 'sign-in-status'} [region] the alert for a rejected key, the
+ *   status region for a sign-out the partner asked for
+ */
+function signOut(message, region = 'sign-in-message') {
   sessionStorage.removeItem(keyStorage);
   for (const dialog of document.querySelectorAll('dialog')) dialog.close();
   Object.assign(state, {
@@ -442,7 +454,7 @@ function signOut(message) {
   renderRequests();
   clearMessages();
   showSignIn();
-  say(byId('sign-in-message'), message);
+  say(byId(region), message);
   byId('api-key').focus();
 }
 
@@ -459,12 +471,14 @@ async function signIn(event) {
   }
   input.removeAttribute('aria-invalid');
   sessionStorage.setItem(keyStorage, key);
-  say(byId('sign-in-message'));
+  clearMessages();
   // Loading the list doubles as the key check: a wrong key comes back here as a 401.
   if (await loadRequests()) {
     input.value = '';
     showWorkspace();
     byId('accountName').focus();
+  } else {
+    sessionStorage.removeItem(keyStorage);
   }
 }
 
@@ -505,6 +519,12 @@ const fieldOf = (path) => {
   const name = String(path ?? '').split(/[.[]/)[0] ?? '';
   return fields.includes(name) ? name : null;
 };
+
+/**
+ * A field's label without its "(optional)" marker, for the summary and the review.
+ * @param {string} name
+ */
+const fieldLabel = (name) => t(name).replace(/\s*\((?:optional|optioneel)\)$/, '');
 
 /** @param {FieldError} error */
 function describeFieldError(error) {
@@ -550,8 +570,11 @@ function renderFormErrors() {
         const name = fieldOf(error.path);
         const text = describeFieldError(error);
         if (!name) return h('li', {}, text);
-        const label = document.querySelector(`label[for="${name}"]`)?.textContent ?? name;
-        return h('li', {}, h('a', { href: `#${name}`, 'data-field': name }, `${label}: ${text}`));
+        return h(
+          'li',
+          {},
+          h('a', { href: `#${name}`, 'data-field': name }, `${fieldLabel(name)}: ${text}`),
+        );
       }),
   );
   problem.replaceChildren(
@@ -641,10 +664,7 @@ function renderReview() {
   ];
   if (request.expiresAt) rows.push(['reviewExpires', timeElement(request.expiresAt)]);
   byId('review-details').replaceChildren(
-    ...rows.flatMap(([key, value]) => [
-      h('dt', {}, t(key).replace(/\s*\((optional|optioneel)\)$/, '')),
-      h('dd', {}, value),
-    ]),
+    ...rows.flatMap(([key, value]) => [h('dt', {}, fieldLabel(key)), h('dd', {}, value)]),
   );
 }
 
@@ -885,6 +905,8 @@ async function changePage({ first = false, next = false }) {
   }
   clearMessages();
   await loadRequests();
+  // On the first or last page the button just used is disabled and has lost focus.
+  if (document.activeElement === document.body) byId('requests-title').focus();
 }
 
 // ---- wiring ----
@@ -893,11 +915,14 @@ function start() {
   setLanguage(initialLanguage());
   control('locale').value = state.lang;
 
-  byId('ui-language').addEventListener('change', (event) => {
-    setLanguage(/** @type {Lang} */ (/** @type {HTMLSelectElement} */ (event.target).value));
+  byId('ui-language').addEventListener('change', () => {
+    const lang = /** @type {Lang} */ (control('ui-language').value);
+    // Only an explicit choice is remembered; otherwise the browser's language keeps deciding.
+    localStorage.setItem(langStorage, lang);
+    setLanguage(lang);
   });
   byId('sign-in-form').addEventListener('submit', signIn);
-  byId('sign-out').addEventListener('click', () => signOut(t('signedOut')));
+  byId('sign-out').addEventListener('click', () => signOut(t('signedOut'), 'sign-in-status'));
   byId('request-form').addEventListener('submit', reviewRequest);
   byId('error-summary-list').addEventListener('click', (event) => {
     const link = /** @type {HTMLElement} */ (event.target).closest('a[data-field]');

@@ -1,0 +1,112 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningStack } from '../../local/stack.ts';
+import {
+  activationLink,
+  mailTo,
+  partnerClient,
+  startTestStack,
+  validRequest,
+  waitFor,
+} from '../support/local-stack.ts';
+
+/** A real browser (Debian's Chromium, headless) follows the link from the e-mail and activates. */
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+
+let stack: RunningStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([
+    startTestStack({ activationTimeoutSeconds: 3600 }),
+    chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    }),
+  ]);
+  await mkdir(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('the customer in a browser', () => {
+  it('opens the link from the e-mail, clicks Activate and sees the success page', async () => {
+    const partner = partnerClient(stack, stack.partnerKeys[0]);
+    const body = validRequest({ noteToCustomer: 'Hi <b>there</b> & welcome' });
+    const created = await partner.create(body);
+    expect(created.status).toBe(202);
+    const link = await activationLink(stack, body.customerEmail);
+    const page = await browser.newPage();
+    page.setDefaultTimeout(10_000);
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
+
+    await page.goto(link);
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+      .toBe('Activate your Smart Account');
+    expect(await page.getByText('Hi <b>there</b> & welcome').count()).toBe(1);
+    await page.screenshot({ path: `${ARTIFACTS}activation-page.png`, fullPage: true });
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.getByRole('button', { name: 'Activate Smart Account' }).click(),
+    ]);
+
+    await page.getByRole('heading', { name: 'Smart Account activated' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(new URL(link).pathname);
+    await page.screenshot({ path: `${ARTIFACTS}activation-success.png`, fullPage: true });
+    expect(problems).toEqual([]);
+    expect((await partner.get(created.body.id)).body.status).toBe('ACTIVE');
+    const confirmations = await waitFor(
+      async () =>
+        (await mailTo(stack, 'partner-1@local.example')).filter((mail) =>
+          mail.subject.includes(body.accountDomain),
+        ),
+      'the partner confirmation',
+    );
+    expect(confirmations).toHaveLength(1);
+    await page.close();
+  });
+
+  it('refuses the decision when another site submits the form', async () => {
+    const partner = partnerClient(stack, stack.partnerKeys[0]);
+    const body = validRequest();
+    const created = await partner.create(body);
+    const link = await activationLink(stack, body.customerEmail);
+    const page = await browser.newPage();
+    page.setDefaultTimeout(10_000);
+    // Even with the page's own token copied into it, a form on another site is refused.
+    await page.goto(link);
+    const csrf = await page.locator('input[name="csrf"]').first().getAttribute('value');
+    await page.route('http://evil.example/', (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<form method="post" action="${link}"><input type="hidden" name="decision" value="activate"><input type="hidden" name="csrf" value="${csrf}"><button>Win a prize</button></form>`,
+      }),
+    );
+    await page.goto('http://evil.example/');
+
+    await Promise.all([page.waitForURL(link), page.getByRole('button').click()]);
+
+    await page.getByRole('heading', { name: 'Action not allowed' }).waitFor();
+    expect((await partner.get(created.body.id)).body.status).toBe('PENDING_ACTIVATION');
+    await page.close();
+  });
+});
