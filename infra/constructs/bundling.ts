@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** The repository root: entries, package-lock.json and tsconfig.json are resolved from it. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export const entryOf = (module: string): string => join(PROJECT_ROOT, 'functions', `${module}.ts`);
+
+/** Modules that read files next to their bundle at run time, and the folder they read. */
+const STATIC_ASSETS: Readonly<Record<string, string>> = {
+  // serve-console reads new URL('./assets/<file>', import.meta.url).
+  'console/serve-console': 'functions/console/assets',
+};
+
+/**
+ * Bundles are ESM (`index.mjs`) because the handlers use `import.meta.url`. The banner gives
+ * CommonJS dependencies a `require` for Node built-ins, which ESM output does not have.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __bannerCreateRequire } from 'node:module'; const require = __bannerCreateRequire(import.meta.url);";
+
+export const bundlingFor = (module: string): BundlingOptions => {
+  const assets = STATIC_ASSETS[module];
+  return {
+    format: OutputFormat.ESM,
+    mainFields: ['module', 'main'],
+    banner: ESM_REQUIRE_BANNER,
+    minify: true,
+    sourceMap: true,
+    // Stack traces map to file:line without shipping the sources in every bundle.
+    sourcesContent: false,
+    // The state machine's Retry/Catch match error names; minifying must not rename them.
+    keepNames: true,
+    // Pin the SDK version we test against instead of whatever the runtime ships; only what is
+    // imported gets bundled.
+    bundleAwsSDK: true,
+    logLevel: LogLevel.WARNING,
+    ...(assets && {
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (inputDir: string, outputDir: string) => [
+          `cp -R "${join(inputDir, assets)}" "${join(outputDir, 'assets')}"`,
+        ],
+      },
+    }),
+  };
+};

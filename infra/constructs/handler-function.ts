@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { bundlingFor, entryOf, PROJECT_ROOT } from './bundling.ts';
+
+/**
+ * Supplies ready-made code instead of an esbuild bundle. Tests use it to synthesize the stack
+ * without bundling (or before every handler exists); deployments never pass it.
+ */
+export type CodeForModule = (module: string) => lambda.Code;
+
+export interface HandlerFunctionProps {
+  /** Module path under functions/ without `.ts`, exporting `handler`. */
+  readonly module: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRetention: logs.RetentionDays;
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  readonly codeFor?: CodeForModule;
+}
+
+/** Workflow and event handlers may wait on SES retries; API handlers answer within API Gateway's 29 s. */
+const timeoutOf = (module: string): Duration =>
+  module.startsWith('workflow/') || module.startsWith('events/')
+    ? Duration.seconds(30)
+    : Duration.seconds(10);
+
+/**
+ * One Lambda function with its own role and log group. The role starts empty (no managed
+ * policy): it may write only to this function's log group, and the stack adds exactly what
+ * the module needs.
+ */
+export class HandlerFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `functions/${props.module}.ts`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const code = props.codeFor?.(props.module);
+    this.function = new NodejsFunction(this, 'Function', {
+      description: `functions/${props.module}.ts`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 1024,
+      timeout: timeoutOf(props.module),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[props.logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        ...props.environment,
+        LOG_LEVEL: props.logLevel,
+        // Bundles ship source maps; this makes stack traces point at the TypeScript sources.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      ...(code
+        ? { code, handler: 'index.handler' }
+        : {
+            entry: entryOf(props.module),
+            handler: 'handler',
+            projectRoot: PROJECT_ROOT,
+            depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+            bundling: bundlingFor(props.module),
+          }),
+    });
+  }
+}

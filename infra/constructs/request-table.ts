@@ -1,0 +1,41 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { PARTNER_REQUESTS_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../table-schema.ts';
+
+/** The one DynamoDB table. It holds every request ever made, so it outlives the stack. */
+export class RequestTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    const text = (name: string): dynamodb.Attribute => ({
+      name,
+      type: dynamodb.AttributeType.STRING,
+    });
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: text(TABLE_KEYS.partitionKey),
+      sortKey: text(TABLE_KEYS.sortKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+    });
+
+    this.table.addGlobalSecondaryIndex({
+      indexName: PARTNER_REQUESTS_INDEX.indexName,
+      partitionKey: text(PARTNER_REQUESTS_INDEX.partitionKey),
+      sortKey: text(PARTNER_REQUESTS_INDEX.sortKey),
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+  }
+
+  /** The partner-requests index, by exact ARN: no `index/*` wildcard in any policy. */
+  get partnerRequestsIndexArn(): string {
+    return `${this.table.tableArn}/index/${PARTNER_REQUESTS_INDEX.indexName}`;
+  }
+}

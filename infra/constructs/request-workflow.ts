@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { workflowFunctions } from '../../functions/routes.ts';
+import { PROJECT_ROOT } from './bundling.ts';
+
+/** The very file the local stack runs. */
+export const WORKFLOW_DEFINITION_FILE = join(
+  PROJECT_ROOT,
+  'statemachines',
+  'smart-account-request.asl.json',
+);
+
+export type WorkflowFunctionArnSubstitution = keyof typeof workflowFunctions;
+
+export interface RequestWorkflowProps {
+  readonly stateMachineName: string;
+  readonly activationTimeoutSeconds: number;
+  /** The function behind each `${...FunctionArn}` substitution of the ASL file. */
+  readonly functions: Readonly<Record<WorkflowFunctionArnSubstitution, lambda.IFunction>>;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** The DefinitionSubstitutions the ASL file expects, from the deployment's values. */
+export const definitionSubstitutionsFor = (
+  activationTimeoutSeconds: number,
+  functionArns: Readonly<Record<WorkflowFunctionArnSubstitution, string>>,
+): Record<string, string> => ({
+  ActivationTimeoutSeconds: String(activationTimeoutSeconds),
+  ...functionArns,
+});
+
+/** One Standard execution per request, defined by the shared ASL file. */
+export class RequestWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  /** See stateMachineArnFor. */
+  readonly stateMachineArn: string;
+
+  constructor(scope: Construct, id: string, props: RequestWorkflowProps) {
+    super(scope, id);
+
+    // The vendedlogs prefix keeps Step Functions from growing the account's log resource policy.
+    // A fixed name cannot be retained (a redeployed stack would collide with it), and these
+    // lines carry no execution data, so the group goes with the stack.
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/states/${props.stateMachineName}`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const functionArns = Object.fromEntries(
+      Object.entries(props.functions).map(([key, fn]) => [key, fn.functionArn]),
+    ) as Record<WorkflowFunctionArnSubstitution, string>;
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromFile(WORKFLOW_DEFINITION_FILE),
+      definitionSubstitutions: definitionSubstitutionsFor(
+        props.activationTimeoutSeconds,
+        functionArns,
+      ),
+      logs: {
+        destination: logGroup,
+        level: sfn.LogLevel.ALL,
+        // Execution data would put task tokens and customer addresses into CloudWatch Logs.
+        includeExecutionData: false,
+      },
+      tracingEnabled: true,
+    });
+
+    // Exactly the three functions, unqualified: no `:*` version wildcard.
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: Object.values(functionArns),
+      }),
+    );
+
+    this.stateMachineArn = stateMachineArnFor(Stack.of(this), props.stateMachineName);
+  }
+}
+
+/**
+ * The ARN a state machine of this name will have, built from the name alone, so functions the
+ * machine invokes may carry it in their environment without a circular dependency.
+ */
+export const stateMachineArnFor = (stack: Stack, stateMachineName: string): string =>
+  stack.formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: stateMachineName,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });

@@ -1,0 +1,149 @@
+import type { Node } from 'constructs';
+
+/**
+ * Everything a deployment may choose, read from CDK context (`cdk.json` or `-c key=value`).
+ * Every value has a default so `npx cdk synth` works on a fresh clone with no arguments.
+ */
+export interface DeploymentSettings {
+  readonly stackName: string;
+  /** API Gateway stage. Not `v1`: the partner API already lives under `/v1`. */
+  readonly stageName: string;
+  /** SES domain identity; every e-mail is sent from an address in it. */
+  readonly senderDomain: string;
+  /** `no-reply@example.com` or `Display Name <no-reply@example.com>`, in senderDomain. */
+  readonly senderEmail: string;
+  /**
+   * Base of activation links and the allowed `Origin`; undefined means the API's own URL
+   * (`https://<customDomain>` if one is set, else the stage URL).
+   */
+  readonly publicBaseUrl: string | undefined;
+  /** How long the customer has to decide; the workflow's callback timeout. */
+  readonly activationTimeoutSeconds: number;
+  /** Subscribed to the alarm topic when given. */
+  readonly alarmEmail: string | undefined;
+  /**
+   * Serves the API at the root of an own domain (no `/<stage>` prefix) when given, with a
+   * regional ACM certificate of the same region.
+   */
+  readonly customDomain: CustomDomainSettings | undefined;
+}
+
+export interface CustomDomainSettings {
+  readonly domainName: string;
+  readonly certificateArn: string;
+}
+
+export const DEFAULT_SETTINGS = {
+  stackName: 'SmartAccountRequests',
+  stageName: 'prod',
+  senderDomain: 'example.com',
+  activationTimeoutSeconds: 7_776_000,
+} as const;
+
+/** A Standard execution lives at most one year, so the callback cannot wait longer. */
+const MAX_ACTIVATION_TIMEOUT_SECONDS = 31_536_000;
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const EMAIL = /^[^\s@<>"(),;:]+@([^\s@<>"(),;:]+)$/;
+const WITH_DISPLAY_NAME = /^[^<>\r\n]*<([^<>]+)>$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
+// Short enough to prefix the state machine's name (at most 80 characters).
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,59}$/;
+
+export class InvalidSettingError extends Error {
+  override readonly name = 'InvalidSettingError';
+}
+
+/** Reads and validates the settings, so a typo fails `cdk synth` instead of a deployment. */
+export const readDeploymentSettings = (node: Node): DeploymentSettings => {
+  const text = (key: string): string | undefined => {
+    const value: unknown = node.tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new InvalidSettingError(`Context value ${key} must be a string, got ${typeof value}`);
+    }
+    return String(value).trim();
+  };
+
+  const stackName = text('stackName') ?? DEFAULT_SETTINGS.stackName;
+  const stageName = text('stageName') ?? DEFAULT_SETTINGS.stageName;
+  const senderDomain = (text('senderDomain') ?? DEFAULT_SETTINGS.senderDomain).toLowerCase();
+  const senderEmail = text('senderEmail') ?? `no-reply@${senderDomain}`;
+  const publicBaseUrl = text('publicBaseUrl')?.replace(/\/+$/, '');
+  const alarmEmail = text('alarmEmail');
+  const domainName = text('domainName')?.toLowerCase();
+  const certificateArn = text('certificateArn');
+  const timeoutText = text('activationTimeoutSeconds');
+  const activationTimeoutSeconds =
+    timeoutText === undefined ? DEFAULT_SETTINGS.activationTimeoutSeconds : Number(timeoutText);
+
+  if (!STACK_NAME.test(stackName)) {
+    throw new InvalidSettingError(
+      `stackName "${stackName}" must start with a letter and hold at most 60 letters, digits and -`,
+    );
+  }
+  if (!STAGE_NAME.test(stageName)) {
+    throw new InvalidSettingError(`stageName "${stageName}" may hold only letters, digits and _`);
+  }
+  if (!DOMAIN.test(senderDomain)) {
+    throw new InvalidSettingError(`senderDomain "${senderDomain}" is not a DNS domain`);
+  }
+  const senderAddress = WITH_DISPLAY_NAME.exec(senderEmail)?.[1] ?? senderEmail;
+  const senderEmailDomain = EMAIL.exec(senderAddress)?.[1]?.toLowerCase();
+  if (senderEmailDomain !== senderDomain) {
+    throw new InvalidSettingError(
+      `senderEmail "${senderEmail}" must be an address in senderDomain "${senderDomain}"`,
+    );
+  }
+  if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) {
+    throw new InvalidSettingError(`alarmEmail "${alarmEmail}" is not an e-mail address`);
+  }
+  if ((domainName === undefined) !== (certificateArn === undefined)) {
+    throw new InvalidSettingError(
+      'domainName and certificateArn go together: give both or neither',
+    );
+  }
+  if (domainName !== undefined && !DOMAIN.test(domainName)) {
+    throw new InvalidSettingError(`domainName "${domainName}" is not a DNS domain`);
+  }
+  if (certificateArn !== undefined && !CERTIFICATE_ARN.test(certificateArn)) {
+    throw new InvalidSettingError(
+      `certificateArn "${certificateArn}" is not an ACM certificate ARN`,
+    );
+  }
+  if (publicBaseUrl !== undefined && !isHttpsUrl(publicBaseUrl)) {
+    throw new InvalidSettingError(
+      `publicBaseUrl "${publicBaseUrl}" must be an https URL without query or fragment`,
+    );
+  }
+  if (
+    !Number.isInteger(activationTimeoutSeconds) ||
+    activationTimeoutSeconds < 1 ||
+    activationTimeoutSeconds > MAX_ACTIVATION_TIMEOUT_SECONDS
+  ) {
+    throw new InvalidSettingError(
+      `activationTimeoutSeconds must be a whole number from 1 to ${MAX_ACTIVATION_TIMEOUT_SECONDS}`,
+    );
+  }
+
+  return {
+    stackName,
+    stageName,
+    senderDomain,
+    senderEmail,
+    publicBaseUrl,
+    activationTimeoutSeconds,
+    alarmEmail,
+    customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
+  };
+};
+
+const isHttpsUrl = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
+};

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { authorizerHandler } from '../../functions/routes.ts';
+import { constructIdOf, handlerModules } from '../../infra/function-catalog.ts';
+import { synthesizedTemplate } from './support/service-app.ts';
+import { functionOf, type Json, resourcesOfType } from './support/template-queries.ts';
+
+const template = synthesizedTemplate({ alarmEmail: 'oncall@partner.example' });
+const [topicId, topic] = resourcesOfType(template, 'AWS::SNS::Topic')[0] ?? [];
+const alarms = Object.fromEntries(
+  resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => [
+    (alarm.Properties.AlarmName as string).replace(/^SmartAccountRequests-/, ''),
+    alarm.Properties,
+  ]),
+);
+
+describe('operations', () => {
+  it('alarms on failed and timed-out workflow executions', () => {
+    const [stateMachineId] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
+    for (const [name, metric] of [
+      ['WorkflowExecutionsFailed', 'ExecutionsFailed'],
+      ['WorkflowExecutionsTimedOut', 'ExecutionsTimedOut'],
+    ] as const) {
+      expect(alarms[name]).toMatchObject({
+        Namespace: 'AWS/States',
+        MetricName: metric,
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: stateMachineId } }],
+      });
+    }
+  });
+
+  it('alarms on errors of every function except the authorizer, whose errors are rejected keys', () => {
+    for (const module of handlerModules()) {
+      const alarm = alarms[`${constructIdOf(module)}Errors`];
+      if (module === authorizerHandler) {
+        expect(alarm).toBeUndefined();
+        continue;
+      }
+      const [functionId] = functionOf(template, module);
+      expect(alarm, module).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }],
+      });
+    }
+  });
+
+  it('alarms on API 5XX, SES bounce and complaint rates, and dead-lettered feedback', () => {
+    expect(alarms.Api5xx).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5XXError' });
+    expect(alarms.SesBounceRate).toMatchObject({
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.BounceRate',
+      Threshold: 0.05,
+    });
+    expect(alarms.SesComplaintRate).toMatchObject({
+      MetricName: 'Reputation.ComplaintRate',
+      Threshold: 0.001,
+    });
+    expect(alarms.SesFeedbackDeadLetters).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+    });
+  });
+
+  it('sends every alarm and its recovery to the encrypted alarm topic', () => {
+    for (const [name, alarm] of Object.entries(alarms)) {
+      expect(alarm.AlarmActions, name).toEqual([{ Ref: topicId }]);
+      expect(alarm.OKActions, name).toEqual([{ Ref: topicId }]);
+      expect(alarm.TreatMissingData, name).toBe('notBreaching');
+      expect(alarm.AlarmDescription, name).toEqual(expect.any(String));
+    }
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    const [, key] = resourcesOfType(template, 'AWS::KMS::Key')[0] ?? [];
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const cloudWatchMayUseKey = key.Properties.KeyPolicy.Statement.some(
+      (statement: Json) => statement.Principal?.Service === 'cloudwatch.amazonaws.com',
+    );
+    expect(cloudWatchMayUseKey).toBe(true);
+  });
+
+  it('subscribes alarmEmail to the topic only when it is given', () => {
+    const [, subscription] = resourcesOfType(template, 'AWS::SNS::Subscription')[0] ?? [];
+    expect(subscription.Properties).toMatchObject({
+      Protocol: 'email',
+      Endpoint: 'oncall@partner.example',
+      TopicArn: { Ref: topicId },
+    });
+    const withoutEmail = synthesizedTemplate();
+    expect(resourcesOfType(withoutEmail, 'AWS::SNS::Subscription')).toEqual([]);
+  });
+
+  it('has a dashboard showing every alarm', () => {
+    const [, dashboard] = resourcesOfType(template, 'AWS::CloudWatch::Dashboard')[0] ?? [];
+    expect(dashboard.Properties.DashboardName).toBe('SmartAccountRequests');
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    const alarmIds = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([id]) => id);
+    expect(alarmIds).toHaveLength(Object.keys(alarms).length);
+    for (const alarmId of alarmIds) expect(body).toContain(`"Fn::GetAtt":["${alarmId}","Arn"]`);
+  });
+
+  it('outputs the API URL, activation base URL, table name and state machine ARN', () => {
+    const outputs = template.toJSON().Outputs;
+    for (const name of ['ApiUrl', 'ActivationBaseUrl', 'TableName', 'StateMachineArn']) {
+      expect(outputs[name], name).toBeDefined();
+    }
+    const [tableId] = resourcesOfType(template, 'AWS::DynamoDB::Table')[0] ?? [];
+    expect(outputs.TableName.Value).toEqual({ Ref: tableId });
+  });
+});
