@@ -131,12 +131,18 @@ export const createApiGateway = (): LocalApiGateway => {
       }
     }
     const match = route.pattern.exec(url.pathname) as RegExpExecArray;
-    const pathParameters = Object.fromEntries(
-      route.parameterNames.map((name, index) => [
-        name,
-        decodeURIComponent(match[index + 1] as string),
-      ]),
-    );
+    let pathParameters: Record<string, string>;
+    try {
+      pathParameters = Object.fromEntries(
+        route.parameterNames.map((name, index) => [
+          name,
+          decodeURIComponent(match[index + 1] as string),
+        ]),
+      );
+    } catch {
+      // A malformed percent-escape (`%zz`, an encoded lone surrogate) is the client's error.
+      return gatewayProblem(400, 'Bad request', 'The path is not validly encoded.', requestId);
+    }
     const query = [...url.searchParams.entries()];
     const event: APIGatewayProxyEvent = {
       resource: route.path,
@@ -145,11 +151,14 @@ export const createApiGateway = (): LocalApiGateway => {
       headers,
       multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
       queryStringParameters: query.length ? Object.fromEntries(query) : null,
+      // A Map, so names like `toString` or `__proto__` are plain names, not Object.prototype's.
       multiValueQueryStringParameters: query.length
-        ? query.reduce<Record<string, string[]>>((all, [k, v]) => {
-            all[k] = [...(all[k] ?? []), v];
-            return all;
-          }, {})
+        ? Object.fromEntries(
+            query.reduce(
+              (all, [k, v]) => all.set(k, [...(all.get(k) ?? []), v]),
+              new Map<string, string[]>(),
+            ),
+          )
         : null,
       pathParameters: route.parameterNames.length ? pathParameters : null,
       stageVariables: null,

@@ -26,12 +26,34 @@ export const loadHandler = (module: string): Promise<Handler> => {
   return handler;
 };
 
+/** One finished invocation, as an invocation observer sees it. */
+export interface InvocationRecord {
+  readonly module: string;
+  /** Time in the handler itself, without the first-use import. */
+  readonly durationMs: number;
+  readonly failed: boolean;
+}
+
+let invocationObserver: ((record: InvocationRecord) => void) | undefined;
+
+/** Opt-in: `npm run bench` counts invocations and their duration. Off (undefined) by default. */
+export const observeInvocations = (observer?: (record: InvocationRecord) => void): void => {
+  invocationObserver = observer;
+};
+
 /** Invokes like Lambda: the event and the result cross a JSON boundary. */
 export const invokeHandler = async (module: string, event: unknown): Promise<unknown> => {
   const handler = await loadHandler(module);
-  const result = await handler(
-    JSON.parse(JSON.stringify(event)),
-    lambdaContext(functionName(module)),
-  );
-  return result === undefined ? null : JSON.parse(JSON.stringify(result));
+  const startedAt = performance.now();
+  let failed = true;
+  try {
+    const result = await handler(
+      JSON.parse(JSON.stringify(event)),
+      lambdaContext(functionName(module)),
+    );
+    failed = false;
+    return result === undefined ? null : JSON.parse(JSON.stringify(result));
+  } finally {
+    invocationObserver?.({ module, durationMs: performance.now() - startedAt, failed });
+  }
 };

@@ -8,10 +8,12 @@ import { workflowFunctions } from '../functions/routes.ts';
 import { DEFAULT_ACTIVATION_TIMEOUT_SECONDS } from '../functions/shared/config.ts';
 import { createTableInput } from '../infra/table-schema.ts';
 import { createApiGateway } from './api-gateway.ts';
+import { FaultInjector } from './faults.ts';
 import { invokeHandler, localFunctionArn } from './lambda-registry.ts';
 import { close, LOOPBACK, listen } from './listen.ts';
 import { installLongTimers } from './long-timers.ts';
 import { seedPartners } from './seed-partners.ts';
+import { createRejectingSesProxy } from './ses-rejections.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 import { createStepFunctionsServer } from './step-functions-server.ts';
 
@@ -34,6 +36,13 @@ export interface StackOptions {
   readonly retryIntervalMs?: number;
   /** Powertools log level for the handlers (default INFO). */
   readonly logLevel?: string;
+  /**
+   * Test hook: the local SES refuses mail to these addresses with `MessageRejected`, as SES
+   * does for a suppressed address (see ses-rejections.ts). Off unless given.
+   */
+  readonly sesRejectedRecipients?: readonly string[];
+  /** Puts fault-injecting proxies between the handlers and the stand-ins (local/faults.ts). */
+  readonly faults?: boolean;
 }
 
 export interface RunningStack {
@@ -45,6 +54,8 @@ export interface RunningStack {
   readonly tableName: string;
   readonly partnerKeys: readonly string[];
   readonly stepFunctions: LocalStepFunctions;
+  /** Only with `faults: true`; the URLs above stay direct, so tests observe the stand-ins. */
+  readonly faults?: FaultInjector;
   stop(): Promise<void>;
 }
 
@@ -70,6 +81,12 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
   const ses = await sesServer({ host: LOOPBACK, port: options.sesPort ?? 0 });
   servers.push(ses);
   const sesPort = (ses.address() as import('node:net').AddressInfo).port;
+  let sesEndpointPort = sesPort;
+  if (options.sesRejectedRecipients?.length) {
+    const proxy = createRejectingSesProxy(sesPort, LOOPBACK, options.sesRejectedRecipients);
+    sesEndpointPort = await listen(proxy, 0);
+    servers.push(proxy);
+  }
 
   const api = createApiGateway();
   const apiPort = await listen(api.server, options.port ?? 0);
@@ -108,14 +125,17 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
   const sfnPort = await listen(sfnServer, 0);
   servers.push(sfnServer);
 
+  const faults = options.faults
+    ? await FaultInjector.start({ dynamodb: dynamoPort, sfn: sfnPort, ses: sesEndpointPort })
+    : undefined;
   const publicBaseUrl = options.publicBaseUrl ?? apiUrl;
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: `http://${LOOPBACK}:${dynamoPort}`,
-    AWS_ENDPOINT_URL_SFN: `http://${LOOPBACK}:${sfnPort}`,
-    AWS_ENDPOINT_URL_SESV2: `http://${LOOPBACK}:${sesPort}`,
+    AWS_ENDPOINT_URL_DYNAMODB: faults?.url('dynamodb') ?? `http://${LOOPBACK}:${dynamoPort}`,
+    AWS_ENDPOINT_URL_SFN: faults?.url('sfn') ?? `http://${LOOPBACK}:${sfnPort}`,
+    AWS_ENDPOINT_URL_SESV2: faults?.url('ses') ?? `http://${LOOPBACK}:${sesEndpointPort}`,
     TABLE_NAME: LOCAL_TABLE_NAME,
     STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
     SENDER_EMAIL: LOCAL_SENDER,
@@ -142,8 +162,10 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     tableName: LOCAL_TABLE_NAME,
     partnerKeys,
     stepFunctions,
+    faults,
     stop: async () => {
       stepFunctions.stopAll();
+      await faults?.stop();
       await Promise.all(servers.map(close));
     },
   };

@@ -21,6 +21,23 @@ export const csrfTokenFor = (secret: string, code: string): string =>
     .update(`csrf:${sha256(code)}`)
     .digest('base64url');
 
+/**
+ * Whether a POST may come from our own page. Our pages send `Referrer-Policy: no-referrer`, and
+ * under that policy browsers send `Origin: null` even for a same-origin form post; they then
+ * say where it came from in `Sec-Fetch-Site`. So a real origin must be ours, and a fetch-site
+ * other than `same-origin` (or `none`: not started by any site) is refused. The CSRF token is
+ * checked on top, always.
+ */
+export const isOwnOriginPost = (
+  headers: Readonly<Record<string, string | undefined>>,
+  publicBaseUrl: string,
+): boolean => {
+  const origin = headers.origin;
+  if (origin && origin !== 'null' && origin !== new URL(publicBaseUrl).origin) return false;
+  const site = headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
+};
+
 /** Form action, including an API Gateway stage prefix that PUBLIC_BASE_URL may carry. */
 export const actionPathFor = (publicBaseUrl: string, code: string): string =>
   `${new URL(publicBaseUrl).pathname.replace(/\/+$/, '')}/activate/${code}`;

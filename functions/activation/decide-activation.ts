@@ -6,7 +6,13 @@ import { activationFormField, ResultPage, renderResultPage } from '../messages/p
 import { config } from '../shared/config.ts';
 import { safeEqual } from '../shared/crypto.ts';
 import { RequestStatus } from '../shared/status.ts';
-import { CODE_PATTERN, clientOf, closedPage, csrfTokenFor } from './customer-pages.ts';
+import {
+  CODE_PATTERN,
+  clientOf,
+  closedPage,
+  csrfTokenFor,
+  isOwnOriginPost,
+} from './customer-pages.ts';
 import { pageHandler } from './page-handler.ts';
 
 const customerSide = activation();
@@ -15,13 +21,13 @@ const limiter = attemptLimiter();
 const decisions: readonly string[] = Object.values(Decision);
 
 /**
- * POST /activate/{code} with decision=activate|decline. Refuses cross-site posts (Origin not
- * ours, or no valid CSRF token). The conditional write decides; a repeat says what happened.
+ * POST /activate/{code} with decision=activate|decline. Refuses cross-site posts (Origin or
+ * Sec-Fetch-Site not ours, or no valid CSRF token). The conditional write decides; a repeat
+ * says what happened.
  */
 export const handler = pageHandler(async (event) => {
   const code = event.pathParameters?.code ?? '';
-  const origin = event.headers.origin;
-  if (origin && origin !== new URL(config.publicBaseUrl()).origin) {
+  if (!isOwnOriginPost(event.headers, config.publicBaseUrl())) {
     return renderResultPage(ResultPage.FORBIDDEN);
   }
   const client = clientOf(event);

@@ -3,6 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type HtmlResponse, ResultPage, renderResultPage } from '../messages/pages.ts';
 import { newErrorId } from '../shared/crypto.ts';
+import { PayloadTooLarge, ServiceUnavailable, StoreUnavailable } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 
 type PageFunction = (event: APIGatewayProxyEvent) => Promise<HtmlResponse>;
@@ -16,7 +17,22 @@ export const pageHandler = (fn: PageFunction) =>
         const page = await fn(event);
         return event.httpMethod === 'HEAD' ? { ...page, body: '' } : page;
       } catch (error) {
+        // An oversized form is the client's fault: a 4xx, not an error page.
+        if (error instanceof PayloadTooLarge) {
+          return renderResultPage(ResultPage.INVALID_REQUEST, { statusCode: 413 });
+        }
         const errorId = newErrorId();
+        // A dependency that is down for now: 503 with Retry-After, so the customer tries again.
+        if (error instanceof StoreUnavailable || error instanceof ServiceUnavailable) {
+          logger.warn('activation page unavailable', { errorId, error, method: event.httpMethod });
+          const retryAfterSeconds =
+            error instanceof ServiceUnavailable ? error.retryAfterSeconds : 1;
+          return renderResultPage(ResultPage.ERROR, {
+            errorId,
+            statusCode: 503,
+            retryAfterSeconds,
+          });
+        }
         logger.error('activation page failed', { errorId, error, method: event.httpMethod });
         return renderResultPage(ResultPage.ERROR, { errorId });
       }

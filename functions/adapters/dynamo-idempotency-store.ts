@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -32,6 +33,9 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     bodyHash: string,
   ): Promise<IdempotencyRecord | undefined> {
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    // Tells this claim from another: if the put lands but its reply is lost, the SDK's retry
+    // fails the condition and the read below finds our own claim, not someone else's.
+    const claimId = randomUUID();
     try {
       await storeCall(() =>
         this.client.send(
@@ -42,6 +46,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
               entity: 'IDEMPOTENCY',
               bodyHash,
               state: 'IN_PROGRESS',
+              claimId,
               claimedAt: nowSeconds,
               [TTL_ATTRIBUTE]: nowSeconds + RECORD_TTL_SECONDS,
             },
@@ -70,6 +75,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       ),
     );
     if (!existing.Item) return this.claim(scope, key, bodyHash);
+    if (existing.Item.claimId === claimId) return undefined;
     return {
       bodyHash: existing.Item.bodyHash as string,
       state: existing.Item.state as IdempotencyRecord['state'],

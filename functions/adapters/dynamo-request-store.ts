@@ -32,6 +32,12 @@ interface DomainLock {
 
 type CursorKey = { PK: string; SK: string; GSI1PK: string; GSI1SK: string };
 
+/**
+ * A cursor's key values are ids and timestamps. DynamoDB refuses empty, oversized or odd key
+ * values with a ValidationException, so a tampered cursor must be a 400 before it gets there.
+ */
+const CURSOR_KEY_PART = /^[\x21-\x7e]{1,200}$/;
+
 const INTERNAL_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'entity'] as const;
 
 const toRequest = (item: Record<string, unknown>): SmartAccountRequest => {
@@ -77,6 +83,9 @@ export class DynamoRequestStore implements RequestStore {
         ),
       );
     } catch (error) {
+      // The id is new, so only an earlier attempt of this very write can have created the
+      // item: it landed, its reply was lost and the SDK retried. The request is stored.
+      if (isConditionFailed(error)) return;
       await this.releaseDomain(request.accountDomain, request.id);
       throw error;
     }
@@ -336,6 +345,8 @@ export class DynamoRequestStore implements RequestStore {
     }
     const lock = await this.getLock(domain);
     if (!lock) throw new DomainTaken(domain);
+    // Our own lock: the first put landed, its reply was lost and the SDK retried it.
+    if (lock.requestId === requestId) return;
     if (await this.lockIsLive(lock)) throw new DomainTaken(domain);
     try {
       await storeCall(() =>
@@ -440,8 +451,10 @@ export class DynamoRequestStore implements RequestStore {
       key.GSI1PK !== partitionKey ||
       typeof key.PK !== 'string' ||
       !key.PK.startsWith('REQUEST#') ||
+      !CURSOR_KEY_PART.test(key.PK.slice('REQUEST#'.length)) ||
       key.SK !== 'REQUEST' ||
-      typeof key.GSI1SK !== 'string'
+      typeof key.GSI1SK !== 'string' ||
+      !CURSOR_KEY_PART.test(key.GSI1SK)
     ) {
       throw invalid();
     }

@@ -13,6 +13,15 @@ const PERMANENT = new Set([
 ]);
 
 /**
+ * What of an SDK error may travel as `cause` (and so into logs): SES error messages can quote
+ * the recipient's address ("... failed the check: it@acme.example"), so not the message.
+ */
+const causeOf = (error: unknown) => ({
+  name: error instanceof Error ? error.name : 'unknown',
+  requestId: (error as { $metadata?: { requestId?: string } } | undefined)?.$metadata?.requestId,
+});
+
+/**
  * SES v2 with Simple content: SES builds the MIME headers itself, so no field of ours can add
  * a header. Tags name the request and the mail's purpose for the bounce/complaint handler.
  */
@@ -46,13 +55,13 @@ export class SesMailer implements Mailer {
     } catch (error) {
       if (error instanceof Error && PERMANENT.has(error.name)) {
         const rejected = new EmailRejected(`SES refused the message: ${error.name}`);
-        rejected.cause = error;
+        rejected.cause = causeOf(error);
         throw rejected;
       }
       const throttled = new EmailThrottled(
         `SES did not accept the message for now: ${error instanceof Error ? error.name : 'unknown'}`,
       );
-      throttled.cause = error;
+      throttled.cause = causeOf(error);
       throw throttled;
     }
   }

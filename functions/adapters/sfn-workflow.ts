@@ -5,12 +5,34 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { Workflow } from '../domain/ports.ts';
+import { ServiceUnavailable } from '../shared/errors.ts';
 
 /** The task has moved on: it timed out, was already answered, or its execution ended. */
 const STALE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
 const isStaleToken = (error: unknown): boolean =>
   error instanceof Error && STALE_TOKEN_ERRORS.has(error.name);
+
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+/**
+ * Step Functions unreachable, throttling or failing on its side (after the SDK's own retries):
+ * the caller answers 503 with Retry-After, and its retry signals again. Anything else is a bug.
+ */
+const unavailableOr = (error: unknown): unknown => {
+  if (!(error instanceof Error)) return error;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const code = (error as { code?: string }).code;
+  const transient =
+    (status !== undefined && (status >= 500 || status === 429)) ||
+    error.name === 'ThrottlingException' ||
+    error.name === 'TimeoutError' ||
+    (code !== undefined && NETWORK_ERRORS.has(code));
+  if (!transient) return error;
+  const unavailable = new ServiceUnavailable(`Step Functions unavailable: ${error.name}`, 1);
+  unavailable.cause = error;
+  return unavailable;
+};
 
 /** Step Functions: one Standard execution per request, named after the request id. */
 export class SfnWorkflow implements Workflow {
@@ -45,7 +67,7 @@ export class SfnWorkflow implements Workflow {
       return true;
     } catch (error) {
       if (isStaleToken(error)) return false;
-      throw error;
+      throw unavailableOr(error);
     }
   }
 
@@ -55,7 +77,7 @@ export class SfnWorkflow implements Workflow {
       return true;
     } catch (failure) {
       if (isStaleToken(failure)) return false;
-      throw failure;
+      throw unavailableOr(failure);
     }
   }
 }

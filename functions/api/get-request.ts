@@ -1,6 +1,6 @@
 import { requestStore } from '../adapters/wiring.ts';
 import { toResource } from '../domain/smart-account-request.ts';
-import { apiHandler, partnerIdOf } from '../http/api-handler.ts';
+import { apiHandler, partnerIdOf, requestIdOf } from '../http/api-handler.ts';
 import { json } from '../http/responses.ts';
 import { NotFound } from '../shared/errors.ts';
 
@@ -8,8 +8,8 @@ const requests = requestStore();
 
 export const handler = apiHandler(async (event) => {
   const partnerId = partnerIdOf(event);
-  const id = event.pathParameters?.id ?? '';
-  const request = id ? await requests.get(id) : undefined;
+  const id = requestIdOf(event);
+  const request = await requests.get(id);
   // Another partner's request answers exactly like an unknown id.
   if (!request || request.partnerId !== partnerId) throw new NotFound(`No request ${id}`);
   return json(200, toResource(request));

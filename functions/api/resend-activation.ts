@@ -1,6 +1,6 @@
 import { activation } from '../adapters/wiring.ts';
 import { toResource } from '../domain/smart-account-request.ts';
-import { apiHandler, partnerIdOf } from '../http/api-handler.ts';
+import { apiHandler, partnerIdOf, requestIdOf } from '../http/api-handler.ts';
 import { json } from '../http/responses.ts';
 import { config } from '../shared/config.ts';
 
@@ -9,7 +9,7 @@ const customerSide = activation();
 export const handler = apiHandler(async (event) => {
   const request = await customerSide.resend(
     partnerIdOf(event),
-    event.pathParameters?.id ?? '',
+    requestIdOf(event),
     config.maxResends(),
   );
   return json(202, toResource(request));

@@ -34,7 +34,14 @@ export class Cancellation {
       reason: 'CancelledByPartner',
     });
     if (!outcome) throw new NotFound(`No request ${requestId}`);
-    if (!outcome.won) throw new NotPending(outcome.request.status);
+    if (!outcome.won) {
+      // A retry after a 503 (the signal below failed once the cancel was stored) signals
+      // again, so the workflow still settles now rather than when its wait times out.
+      if (outcome.request.status === RequestStatus.CANCELLED && !outcome.request.notifiedStatus) {
+        await endWait(this.workflow, outcome.request);
+      }
+      throw new NotPending(outcome.request.status);
+    }
     await endWait(this.workflow, outcome.request);
     return outcome.request;
   }

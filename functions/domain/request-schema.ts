@@ -6,6 +6,13 @@ export const Locale = { EN: 'en', NL: 'nl' } as const;
 export type Locale = (typeof Locale)[keyof typeof Locale];
 
 export const MAX_NOTE_LENGTH = 1000;
+
+/**
+ * DynamoDB and SES carry text as UTF-8, which cannot encode a lone surrogate: such a value
+ * would be stored or mailed as something other than what the partner was shown.
+ */
+const WELL_FORMED = { message: 'Not valid Unicode text.' };
+const isWellFormed = (value: string): boolean => value.isWellFormed();
 export const MAX_USER_EMAILS = 50;
 
 /**
@@ -22,6 +29,7 @@ export const emailAddress = z
 const note = z
   .string()
   .max(MAX_NOTE_LENGTH, { message: `At most ${MAX_NOTE_LENGTH} characters.` })
+  .refine(isWellFormed, WELL_FORMED)
   .transform((value) => value.trim() || null)
   .nullable()
   .optional()
@@ -48,7 +56,8 @@ export const createRequestInput = z.strictObject({
     .max(100, { message: 'At most 100 characters.' })
     .refine((value) => !/\p{Cc}/u.test(value), {
       message: 'No control characters or line breaks.',
-    }),
+    })
+    .refine(isWellFormed, WELL_FORMED),
   accountDomain,
   customerEmail: emailAddress,
   noteToCustomer: note,

@@ -1,5 +1,6 @@
-import { NotFound } from '../shared/errors.ts';
+import { EmailRejected, NotFound } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
+import { maskEmail } from '../shared/mask.ts';
 import { RequestStatus } from '../shared/status.ts';
 import { type Notifications, planOutcomeEmails } from './notifications.ts';
 import type { PartnerStore, RequestStore } from './ports.ts';
@@ -25,7 +26,19 @@ export class Settlement {
     if (!partner) throw new NotFound(`Partner ${request.partnerId} does not exist`);
     for (const email of planOutcomeEmails(request, partner)) {
       if (request.sentEmails?.has(email.key)) continue;
-      await this.notifications.send(request, email);
+      try {
+        await this.notifications.send(request, email);
+      } catch (error) {
+        if (!(error instanceof EmailRejected)) throw error;
+        // SES refuses this one address for good (suppressed, rejected): no retry can deliver
+        // it, the outcome stands, and everyone else must still hear about it.
+        // The key names the recipient: log the address masked (personal data).
+        logger.warn('outcome e-mail refused', {
+          requestId,
+          to: maskEmail(email.to),
+          kind: email.kind,
+        });
+      }
       await this.requests.recordSentEmail(requestId, email.key);
     }
     await this.requests.markNotified(requestId, request.status);

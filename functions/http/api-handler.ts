@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { newErrorId } from '../shared/crypto.ts';
-import { Unauthenticated } from '../shared/errors.ts';
+import { isRequestId, newErrorId } from '../shared/crypto.ts';
+import { NotFound, Unauthenticated } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 import { problemFor, problemResponse } from './problem.ts';
 
@@ -43,4 +43,14 @@ export const partnerIdOf = (event: APIGatewayProxyEvent): string => {
   const partnerId = event.requestContext.authorizer?.partnerId;
   if (typeof partnerId !== 'string' || !partnerId) throw new Unauthenticated('No partner');
   return partnerId;
+};
+
+/**
+ * The `{id}` path parameter. Anything that is not a request id names no request: it answers
+ * 404 without a table read (DynamoDB refuses keys over 2 KB, which would otherwise be a 500).
+ */
+export const requestIdOf = (event: APIGatewayProxyEvent): string => {
+  const id = event.pathParameters?.id ?? '';
+  if (!isRequestId(id)) throw new NotFound('No such request.');
+  return id;
 };

@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { ZodError } from 'zod';
 import {
   DomainTaken,
+  EmailThrottled,
   type FieldError,
   IdempotencyInProgress,
   IdempotencyKeyReused,
@@ -117,13 +118,17 @@ export const problemFor = (error: unknown): Problem => {
         : {}),
     };
   }
-  if (error instanceof ServiceUnavailable || error instanceof StoreUnavailable) {
+  if (
+    error instanceof ServiceUnavailable ||
+    error instanceof StoreUnavailable ||
+    error instanceof EmailThrottled
+  ) {
     const retryAfter = error instanceof ServiceUnavailable ? error.retryAfterSeconds : 1;
     return {
       type: problemType('service-unavailable'),
       title: 'Service unavailable',
       status: 503,
-      detail: 'A dependency is unavailable; nothing was changed. Retry after the given delay.',
+      detail: 'A dependency is unavailable for now. Retry after the given delay; retrying is safe.',
       headers: { 'Retry-After': String(retryAfter) },
     };
   }

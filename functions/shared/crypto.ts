@@ -6,6 +6,9 @@ export const sha256 = (value: string): string => createHash('sha256').update(val
 /** Request ids are opaque; the ULID's time prefix gives newest-first ids, its 80 random bits make them unguessable. */
 export const newRequestId = (): string => `sar_${ulid()}`;
 
+/** What `newRequestId` makes: `sar_` and a ULID (Crockford base32). */
+export const isRequestId = (value: string): boolean => /^sar_[0-9A-HJKMNP-TV-Z]{26}$/.test(value);
+
 /** Partner API keys: 256 random bits. Only their SHA-256 is stored (high-entropy, so no slow hash needed). */
 export const newApiKey = (): string => `sak_${randomBytes(32).toString('base64url')}`;
 

@@ -94,7 +94,7 @@ describe('activating', () => {
   it('activates the account and mails the partner and every user exactly once', async () => {
     const request = await createPending(stack, partner);
 
-    const result = await decide(request.link, 'activate');
+    const result = await decide(request, 'activate');
 
     expect(result.status).toBe(200);
     expectPageHeaders(result);
@@ -119,13 +119,13 @@ describe('activating', () => {
 
   it('says the account is already active when the customer activates again, and mails nobody', async () => {
     const request = await createPending(stack, partner);
-    expect((await decide(request.link, 'activate')).status).toBe(200);
+    expect((await decide(request, 'activate')).status).toBe(200);
     expect(await executionEnded(stack, request.id)).toBe('SUCCEEDED');
     await sleep(100);
     const before = await mailsAbout(stack, request.id);
 
-    const again = await decide(request.link, 'activate');
-    const declineAfter = await decide(request.link, 'decline');
+    const again = await decide(request, 'activate');
+    const declineAfter = await decide(request, 'decline');
 
     for (const page of [again, declineAfter]) {
       expect(page.status).toBe(200);
@@ -142,7 +142,7 @@ describe('activating', () => {
 
   it('activates once when ten activations arrive at the same time', async () => {
     const request = await createPending(stack, partner);
-    const csrf = formsOf((await fetchPage(request.link)).html)[0]?.csrf ?? '';
+    const { csrf } = request;
 
     const pages = await Promise.all(
       Array.from({ length: 10 }, () => postDecision(request.link, { decision: 'activate', csrf })),
@@ -161,7 +161,7 @@ describe('activating', () => {
 
   it('ends with exactly one outcome when activate and decline race', async () => {
     const request = await createPending(stack, partner);
-    const csrf = formsOf((await fetchPage(request.link)).html)[0]?.csrf ?? '';
+    const { csrf } = request;
 
     const pages = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
@@ -194,7 +194,7 @@ describe('declining', () => {
   it('declines the request and tells only the partner, once', async () => {
     const request = await createPending(stack, partner);
 
-    const result = await decide(request.link, 'decline');
+    const result = await decide(request, 'decline');
 
     expect(result.status).toBe(200);
     expect(result.html).toContain('Request declined');
@@ -211,14 +211,14 @@ describe('declining', () => {
     for (const user of request.userEmails) expect(mails[user]).toBeUndefined();
     expect(mails[request.customerEmail]).toHaveLength(1);
 
-    const again = await decide(request.link, 'activate');
+    const again = await decide(request, 'activate');
     expect(again.html).toContain('Already declined');
     expect((await partner.get(request.id)).body.status).toBe('DECLINED');
   });
 
   it('lets the partner request the same domain again after a decline', async () => {
     const request = await createPending(stack, partner);
-    await decide(request.link, 'decline');
+    await decide(request, 'decline');
     await executionEnded(stack, request.id);
 
     const again = await partner.create({
@@ -234,8 +234,6 @@ describe('declining', () => {
 describe('cancelling', () => {
   it('withdraws the request, mails the customer once, and the link then says so', async () => {
     const request = await createPending(stack, partner);
-    const csrf = formsOf((await fetchPage(request.link)).html)[0]?.csrf ?? '';
-
     const cancelled = await partner.cancel(request.id);
 
     expect(cancelled.status).toBe(200);
@@ -253,10 +251,38 @@ describe('cancelling', () => {
     expect(shown.status).toBe(200);
     expect(shown.html).toContain('Request withdrawn');
     expect(formsOf(shown.html)).toEqual([]);
-    const late = await postDecision(request.link, { decision: 'activate', csrf });
+    const late = await postDecision(request.link, { decision: 'activate', csrf: request.csrf });
     expect(late.html).toContain('Request withdrawn');
     expect((await partner.get(request.id)).body.status).toBe('CANCELLED');
     expect((await partner.cancel(request.id)).status).toBe(409);
+  });
+});
+
+describe('when the partner cancels as the customer activates', () => {
+  it('ends with one outcome and only that outcome’s e-mails', async () => {
+    const request = await createPending(stack, partner);
+
+    const [cancelled, ...pages] = await Promise.all([
+      partner.cancel(request.id),
+      ...Array.from({ length: 4 }, () => decide(request, 'activate')),
+    ]);
+
+    expect(await executionEnded(stack, request.id)).toBe('SUCCEEDED');
+    const status = (await partner.get(request.id)).body.status;
+    await sleep(300);
+    const mails = await mailbox(stack, request.id);
+    if (status === 'CANCELLED') {
+      expect(cancelled?.status).toBe(200);
+      expect(pages.every((page) => page.html.includes('Request withdrawn'))).toBe(true);
+      expect(mails[request.customerEmail]).toHaveLength(2);
+      expect(mails[PARTNER_EMAIL]).toBeUndefined();
+    } else {
+      expect(status).toBe('ACTIVE');
+      expect(cancelled?.status).toBe(409);
+      expect(pages.filter((page) => page.html.includes('Smart Account activated'))).toHaveLength(1);
+      expect(mails[request.customerEmail]).toHaveLength(1);
+      expect(mails[PARTNER_EMAIL]).toEqual([expect.stringMatching(/^Smart Account activated/)]);
+    }
   });
 });
 
@@ -281,7 +307,7 @@ describe('resending the activation e-mail', () => {
 
   it('refuses to resend for a request that is no longer pending (409)', async () => {
     const request = await createPending(stack, partner);
-    await decide(request.link, 'activate');
+    await decide(request, 'activate');
 
     const resent = await partner.resend(request.id);
 
@@ -295,32 +321,54 @@ describe('resending the activation e-mail', () => {
 describe('cross-site and unknown links', () => {
   it('refuses a POST from another origin with 403 and changes nothing', async () => {
     const request = await createPending(stack, partner);
-    const csrf = formsOf((await fetchPage(request.link)).html)[0]?.csrf ?? '';
-
-    const result = await postDecision(
-      request.link,
-      { decision: 'activate', csrf },
+    const ownOrigin = new URL(stack.apiUrl);
+    const crossSite: Record<string, string>[] = [
       { Origin: 'https://evil.example' },
-    );
+      { Origin: `${ownOrigin.protocol}//${ownOrigin.hostname}:${Number(ownOrigin.port) + 1}` },
+      { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' },
+      { 'Sec-Fetch-Site': 'same-site' },
+      { Origin: ownOrigin.origin, 'Sec-Fetch-Site': 'cross-site' },
+    ];
 
-    expect(result.status).toBe(403);
-    expectPageHeaders(result);
-    expect(result.html).toContain('Action not allowed');
+    for (const headers of crossSite) {
+      const result = await postDecision(
+        request.link,
+        { decision: 'activate', csrf: request.csrf },
+        headers,
+      );
+      expect(result.status, JSON.stringify(headers)).toBe(403);
+      expectPageHeaders(result);
+      expect(result.html).toContain('Action not allowed');
+    }
     await sleep(200);
     expect((await partner.get(request.id)).body.status).toBe('PENDING_ACTIVATION');
     expect(await executionStatus(stack, request.id)).toBe('RUNNING');
     expect(await mailsAbout(stack, request.id)).toHaveLength(1);
   });
 
+  it('accepts the form of its own page from a browser that hides the origin (no-referrer)', async () => {
+    const request = await createPending(stack, partner);
+
+    // What Chromium sends for our form under `Referrer-Policy: no-referrer`.
+    const result = await postDecision(
+      request.link,
+      { decision: 'activate', csrf: request.csrf },
+      { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' },
+    );
+
+    expect(result.status).toBe(200);
+    expect(result.html).toContain('Smart Account activated');
+    expect(await executionEnded(stack, request.id)).toBe('SUCCEEDED');
+  });
+
   it('refuses a POST without the CSRF token, with a wrong one, or with another link’s token', async () => {
     const request = await createPending(stack, partner);
     const other = await createPending(stack, partner);
-    const otherCsrf = formsOf((await fetchPage(other.link)).html)[0]?.csrf ?? '';
 
     const pages = [
       await postDecision(request.link, { decision: 'activate' }),
       await postDecision(request.link, { decision: 'activate', csrf: 'forged' }),
-      await postDecision(request.link, { decision: 'activate', csrf: otherCsrf }),
+      await postDecision(request.link, { decision: 'activate', csrf: other.csrf }),
     ];
 
     expect(pages.map((page) => page.status)).toEqual([403, 403, 403]);
@@ -328,21 +376,30 @@ describe('cross-site and unknown links', () => {
     expect((await partner.get(other.id)).body.status).toBe('PENDING_ACTIVATION');
   });
 
-  it('answers an unknown activation code with a 404 page, for GET and POST', async () => {
+  it('answers an unknown activation code with a 404 page', async () => {
     const unknown = `${stack.apiUrl}/activate/${'A'.repeat(43)}`;
 
     const shown = await fetchPage(unknown);
+    const head = await fetchPage(unknown, { method: 'HEAD' });
+    const malformed = await postDecision(`${stack.apiUrl}/activate/not-a-code`, {
+      decision: 'activate',
+      csrf: 'x',
+    });
+    // Without the page's token a POST cannot even ask whether a code exists.
     const posted = await postDecision(unknown, { decision: 'activate', csrf: 'x' });
 
     expect(shown.status).toBe(404);
     expectPageHeaders(shown);
     expect(shown.html).toContain('Link not found');
-    expect(posted.status).toBe(404);
+    expect(head.status).toBe(404);
+    expect(malformed.status).toBe(404);
+    expect(malformed.html).toContain('Link not found');
+    expect(posted.status).toBe(403);
   });
 
   it('does not accept a decision other than activate or decline', async () => {
     const request = await createPending(stack, partner);
-    const csrf = formsOf((await fetchPage(request.link)).html)[0]?.csrf ?? '';
+    const { csrf } = request;
 
     const result = await postDecision(request.link, { decision: 'delete', csrf });
 

@@ -33,6 +33,8 @@ export interface PendingRequest {
   readonly customerEmail: string;
   readonly userEmails: readonly string[];
   readonly link: string;
+  /** The token the page's forms carry; it stays valid after the request closed. */
+  readonly csrf: string;
 }
 
 const decodeEntities = (value: string): string =>
@@ -53,12 +55,14 @@ export const createPending = async (
   const created = await partner.create(body);
   expect(created.status, created.text).toBe(202);
   const link = await activationLink(stack, body.customerEmail);
+  const csrf = await csrfOf(link);
   return {
     id: created.body.id,
     resource: created.body,
     customerEmail: body.customerEmail,
     userEmails: body.userEmails as string[],
     link,
+    csrf,
   };
 };
 
@@ -104,9 +108,11 @@ export const postDecision = (
     body: new URLSearchParams(fields).toString(),
   });
 
-/** Opens the page, then posts `decision` with its token and our own Origin. */
-export const decide = async (link: string, decision: string): Promise<PageResponse> =>
-  postDecision(link, { decision, csrf: await csrfOf(link) });
+/** Posts `decision` for a request the way its page's form does: its token, our own Origin. */
+export const decide = (
+  request: Pick<PendingRequest, 'link' | 'csrf'>,
+  decision: string,
+): Promise<PageResponse> => postDecision(request.link, { decision, csrf: request.csrf });
 
 /** Every e-mail about one request (the footer names its id), optionally to one address. */
 export const mailsAbout = async (

@@ -1,0 +1,218 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  MessageRejected,
+  SESv2Client,
+  SendEmailCommand,
+  TooManyRequestsException,
+} from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoRequestStore } from '../../../functions/adapters/dynamo-request-store.ts';
+import { SesMailer } from '../../../functions/adapters/ses-mailer.ts';
+import { closeFromWorkflow } from '../../../functions/domain/closing.ts';
+import { Notifications } from '../../../functions/domain/notifications.ts';
+import { Settlement } from '../../../functions/domain/settlement.ts';
+import type { SmartAccountRequest } from '../../../functions/domain/smart-account-request.ts';
+import { EmailThrottled, NotFound } from '../../../functions/shared/errors.ts';
+import type { RequestStatus } from '../../../functions/shared/status.ts';
+import { aRequest, InMemoryPartnerStore, InMemoryRequestStore, PARTNER } from './fakes.ts';
+
+const ses = mockClient(SESv2Client);
+const documents = mockClient(DynamoDBDocumentClient);
+
+let store: InMemoryRequestStore;
+let settlement: Settlement;
+
+const recipients = () =>
+  ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input.Destination?.ToAddresses);
+
+const subjects = () =>
+  ses
+    .commandCalls(SendEmailCommand)
+    .map((call) => call.args[0].input.Content?.Simple?.Subject?.Data);
+
+const closed = (status: RequestStatus, overrides: Partial<SmartAccountRequest> = {}) => {
+  const request = aRequest({ status, ...overrides });
+  store.put(request);
+  return request;
+};
+
+beforeEach(() => {
+  ses.reset();
+  documents.reset();
+  ses.on(SendEmailCommand).resolves({ MessageId: 'message-1' });
+  store = new InMemoryRequestStore();
+  settlement = new Settlement(
+    store,
+    new InMemoryPartnerStore(),
+    new Notifications(
+      new SesMailer(new SESv2Client({ region: 'us-east-1' }), 'no-reply@accounts.example'),
+    ),
+  );
+});
+
+describe('settling an outcome', () => {
+  it('mails the partner and each user once when the request was activated', async () => {
+    const request = closed('ACTIVE');
+
+    expect(await settlement.settle(request.id)).toBe('ACTIVE');
+
+    expect(recipients()).toEqual([[PARTNER.contactEmail], ['a@acme.example'], ['b@acme.example']]);
+    expect(subjects()[0]).toMatch(/^Smart Account activated: Acme BV/);
+    expect(subjects()[1]).toMatch(/^You now have access/);
+    expect((await store.get(request.id))?.notifiedStatus).toBe('ACTIVE');
+  });
+
+  it.each([
+    ['DECLINED', [[PARTNER.contactEmail]]],
+    ['CANCELLED', [['it@acme.example']]],
+    ['EXPIRED', [['it@acme.example'], [PARTNER.contactEmail]]],
+    ['FAILED', [[PARTNER.contactEmail]]],
+  ] as const)('mails who the contract names when the request is %s', async (status, expected) => {
+    const request = closed(status);
+
+    expect(await settlement.settle(request.id)).toBe(status);
+
+    expect(recipients()).toEqual(expected);
+    expect((await store.get(request.id))?.notifiedStatus).toBe(status);
+  });
+
+  it('mails nothing for a failure the partner already learned about from the API', async () => {
+    const request = closed('FAILED', { closeReason: 'DomainRace' });
+
+    await settlement.settle(request.id);
+
+    expect(ses.calls()).toHaveLength(0);
+  });
+
+  it('never mails an outcome twice when Settle runs again', async () => {
+    const request = closed('ACTIVE');
+
+    await settlement.settle(request.id);
+    await settlement.settle(request.id);
+
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 3);
+  });
+
+  it('sends nothing while the request is still pending', async () => {
+    const request = closed('PENDING_ACTIVATION');
+
+    expect(await settlement.settle(request.id)).toBe('PENDING_ACTIVATION');
+    expect(ses.calls()).toHaveLength(0);
+    expect(store.calls).not.toContain('markNotified PENDING_ACTIVATION');
+  });
+
+  it('retries after a throttle and sends only what is missing', async () => {
+    const request = closed('ACTIVE');
+    ses
+      .on(SendEmailCommand)
+      .resolvesOnce({ MessageId: 'to-partner' })
+      .rejectsOnce(new TooManyRequestsException({ message: 'slow down', $metadata: {} }))
+      .resolves({ MessageId: 'later' });
+
+    await expect(settlement.settle(request.id)).rejects.toBeInstanceOf(EmailThrottled);
+    expect((await store.get(request.id))?.notifiedStatus).toBeUndefined();
+    await settlement.settle(request.id);
+
+    expect(recipients()).toEqual([
+      [PARTNER.contactEmail],
+      ['a@acme.example'],
+      ['a@acme.example'],
+      ['b@acme.example'],
+    ]);
+    const delivered = ses
+      .commandCalls(SendEmailCommand)
+      .filter((_call, index) => index !== 1)
+      .map((call) => call.args[0].input.Destination?.ToAddresses?.[0]);
+    expect(delivered).toEqual([PARTNER.contactEmail, 'a@acme.example', 'b@acme.example']);
+    expect((await store.get(request.id))?.notifiedStatus).toBe('ACTIVE');
+  });
+
+  it('still mails everyone else when SES refuses one address for good', async () => {
+    const request = closed('ACTIVE');
+    ses
+      .on(SendEmailCommand, { Destination: { ToAddresses: ['a@acme.example'] } })
+      .rejects(new MessageRejected({ message: 'Address suppressed', $metadata: {} }));
+
+    expect(await settlement.settle(request.id)).toBe('ACTIVE');
+
+    expect(recipients()).toEqual([[PARTNER.contactEmail], ['a@acme.example'], ['b@acme.example']]);
+    expect((await store.get(request.id))?.notifiedStatus).toBe('ACTIVE');
+    await settlement.settle(request.id);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 3);
+  });
+
+  it('throws NotFound for a request that does not exist', async () => {
+    await expect(settlement.settle('sar_missing')).rejects.toBeInstanceOf(NotFound);
+  });
+});
+
+describe('closing from the workflow (timer or undeliverable mail)', () => {
+  const conditionFailed = () =>
+    new ConditionalCheckFailedException({
+      message: 'The conditional request failed',
+      $metadata: {},
+    });
+  const requests = new DynamoRequestStore(
+    DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+    'requests',
+    { abandonedAfterSeconds: 300 },
+  );
+
+  it('expires a request that is still pending', async () => {
+    documents
+      .on(UpdateCommand)
+      .resolves({ Attributes: { ...aRequest({ status: 'EXPIRED' }), PK: 'REQUEST#sar_01TEST' } });
+
+    const outcome = await closeFromWorkflow(requests, 'sar_01TEST', 'EXPIRED', 'ActivationTimeout');
+
+    expect(outcome).toEqual({ status: 'EXPIRED', won: true });
+    expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { PK: 'REQUEST#sar_01TEST', SK: 'REQUEST' },
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':pending': 'PENDING_ACTIVATION',
+        ':to': 'EXPIRED',
+        ':reason': 'ActivationTimeout',
+      }),
+    });
+  });
+
+  it('loses to an activation that won the write as the timer fired, and reports ACTIVE', async () => {
+    documents.on(UpdateCommand).rejects(conditionFailed());
+    documents.on(GetCommand).resolves({ Item: { ...aRequest({ status: 'ACTIVE' }) } });
+
+    const outcome = await closeFromWorkflow(requests, 'sar_01TEST', 'EXPIRED', 'ActivationTimeout');
+
+    expect(outcome).toEqual({ status: 'ACTIVE', won: false });
+    expect(documents).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(documents).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true });
+  });
+
+  it('then mails the activation and no expiry', async () => {
+    const store = new InMemoryRequestStore(aRequest());
+    await store.close('sar_01TEST', 'ACTIVE');
+
+    const outcome = await closeFromWorkflow(store, 'sar_01TEST', 'EXPIRED', 'ActivationTimeout');
+    settlement = new Settlement(
+      store,
+      new InMemoryPartnerStore(),
+      new Notifications(new SesMailer(new SESv2Client({ region: 'us-east-1' }), 'x@y.example')),
+    );
+    await settlement.settle('sar_01TEST');
+
+    expect(outcome.status).toBe('ACTIVE');
+    expect(subjects().some((subject) => /expired/i.test(subject ?? ''))).toBe(false);
+    expect(subjects()[0]).toMatch(/^Smart Account activated/);
+  });
+
+  it('throws NotFound when the request is gone', async () => {
+    documents.on(UpdateCommand).rejects(conditionFailed());
+    documents.on(GetCommand).resolves({});
+
+    await expect(
+      closeFromWorkflow(requests, 'sar_missing', 'FAILED', 'EmailRejected'),
+    ).rejects.toBeInstanceOf(NotFound);
+  });
+});
