@@ -270,7 +270,7 @@ describe('listing', () => {
     });
 
     documents.reset();
-    documents.on(QueryCommand).resolves({ Items: [items[2]] });
+    documents.on(QueryCommand).resolves({ Items: items.slice(2) });
     const next = await store.listByPartner('partner-1', {
       limit: 2,
       cursor: page.nextCursor as string,
