@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RequestStatus, requestStatuses } from '../shared/status.ts';
 import { normalizeAccountDomain } from './account-domain.ts';
 

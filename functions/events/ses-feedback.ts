@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requestStore, workflow } from '../adapters/wiring.ts';
 import { failUndeliverable } from '../domain/delivery-feedback.ts';
 import { logger } from '../shared/logger.ts';

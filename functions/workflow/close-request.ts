@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requestStore } from '../adapters/wiring.ts';
 import { closeFromWorkflow } from '../domain/closing.ts';
 import { logger } from '../shared/logger.ts';

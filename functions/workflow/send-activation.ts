@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { activation } from '../adapters/wiring.ts';
 import { logger } from '../shared/logger.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { notifications, partnerStore, requestStore } from '../adapters/wiring.ts';
 import { Settlement } from '../domain/settlement.ts';
 

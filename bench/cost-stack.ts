@@ -1,0 +1,172 @@
+/**
+ * Child process of the per-request cost phase: a local stack with a short activation timeout,
+ * a counting proxy in front of dynalite, and one real request per outcome, run one after the
+ * other so every count belongs to exactly one outcome.
+ */
+import { type InvocationRecord, observeInvocations } from '../local/lambda-registry.ts';
+import { startStack } from '../local/stack.ts';
+import { activationLink, partnerClient, sentMail, waitFor } from '../test/support/local-stack.ts';
+import { type MeteredCall, meterDynamoDb } from './dynamo-meter.ts';
+import { servePhase } from './phase-process.ts';
+import { countCalls, portOf } from './sdk-calls.ts';
+
+export const OUTCOMES = ['activated', 'declined', 'cancelled', 'expired'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+const EXPECTED_STATUS: Record<Outcome, string> = {
+  activated: 'ACTIVE',
+  declined: 'DECLINED',
+  cancelled: 'CANCELLED',
+  expired: 'EXPIRED',
+};
+
+export interface OutcomeMeasurement {
+  readonly outcome: Outcome;
+  readonly requestStatus: string;
+  readonly executionStatus: string;
+  /** `<Type>StateEntered` events in the execution history, in order. */
+  readonly statesEntered: readonly string[];
+  readonly invocations: readonly { readonly module: string; readonly durationMs: number }[];
+  readonly dynamo: readonly MeteredCall[];
+  /** SES messages (one SendEmail each) and recipients (what SES bills). */
+  readonly emailMessages: number;
+  readonly emailRecipients: number;
+  readonly apiRequests: number;
+}
+
+export interface CostStackInfo {
+  readonly activationTimeoutSeconds: number;
+}
+
+/** Short, so `expired` takes seconds, yet long enough for the others to finish first. */
+const ACTIVATION_TIMEOUT_SECONDS = Number(process.argv[2] ?? 4);
+const PARTNER_KEY = `sak_bench_${process.pid}_partner_key_for_the_cost_phase`;
+
+const meter = meterDynamoDb();
+const stack = await startStack({
+  partnerKeys: [PARTNER_KEY],
+  activationTimeoutSeconds: ACTIVATION_TIMEOUT_SECONDS,
+  logLevel: 'WARN',
+});
+
+const apiCounter = countCalls(new Map([[portOf(stack.apiUrl), 'api']]), new Map());
+let invocations: InvocationRecord[] = [];
+observeInvocations((record) => invocations.push(record));
+
+const partner = partnerClient(stack, PARTNER_KEY);
+let sequence = 0;
+
+const executionArnOf = (requestId: string) =>
+  `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${requestId}`;
+
+const decodeEntities = (value: string): string =>
+  value
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+
+/** The customer opens the link, then submits the page's form, as a browser would. */
+const answer = async (link: string, decision: 'activate' | 'decline'): Promise<void> => {
+  const page = await fetch(link);
+  const html = await page.text();
+  if (page.status !== 200) throw new Error(`Activation page answered ${page.status}`);
+  const csrf = /name="csrf" value="([^"]*)"/.exec(html)?.[1];
+  const fields: Record<string, string> = { decision };
+  if (csrf !== undefined) fields.csrf = decodeEntities(csrf);
+  const posted = await fetch(link, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Origin: new URL(link).origin,
+    },
+    body: new URLSearchParams(fields).toString(),
+  });
+  await posted.text();
+  if (posted.status !== 200) throw new Error(`Posting ${decision} answered ${posted.status}`);
+};
+
+const runOutcome = async (outcome: Outcome): Promise<OutcomeMeasurement> => {
+  sequence += 1;
+  const domain = `cost-${outcome}-${process.pid}-${sequence}.bench.example`;
+  const mailBefore = await sentMail(stack);
+  meter.reset();
+  apiCounter.reset();
+  invocations = [];
+
+  const created = await partner.create({
+    accountName: 'Bench BV',
+    accountDomain: domain,
+    customerEmail: `it@${domain}`,
+    noteToCustomer: 'Benchmark request.',
+    userEmails: [`a@${domain}`, `b@${domain}`],
+    noteToUsers: 'Welcome.',
+    locale: 'en',
+  });
+  if (created.status !== 202) throw new Error(`Create answered ${created.status}: ${created.text}`);
+  const requestId = created.body.id as string;
+  const link = await activationLink(stack, `it@${domain}`);
+  if (outcome === 'activated') await answer(link, 'activate');
+  if (outcome === 'declined') await answer(link, 'decline');
+  if (outcome === 'cancelled') {
+    const cancelled = await partner.cancel(requestId);
+    if (cancelled.status !== 200) throw new Error(`Cancel answered ${cancelled.status}`);
+  }
+  const executionArn = executionArnOf(requestId);
+  const executionStatus = await waitFor(
+    async () => {
+      const { status } = stack.stepFunctions.describeExecution({ executionArn });
+      return status !== 'RUNNING' && status;
+    },
+    `the ${outcome} execution to end`,
+    (ACTIVATION_TIMEOUT_SECONDS + 10) * 1000,
+  );
+
+  const measured = {
+    statesEntered: stack.stepFunctions
+      .getExecutionHistory({ executionArn })
+      .events.filter((event) => event.type.endsWith('StateEntered'))
+      .map((event) => event.stateEnteredEventDetails?.name ?? event.type),
+    invocations: invocations.map(({ module, durationMs }) => ({ module, durationMs })),
+    dynamo: meter.calls(),
+    apiRequests: apiCounter.snapshot().requests.api ?? 0,
+  };
+  const newMail = (await sentMail(stack)).slice(mailBefore.length);
+  const requestStatus = (await partner.get(requestId)).body?.status as string;
+  return {
+    outcome,
+    requestStatus,
+    executionStatus,
+    ...measured,
+    emailMessages: newMail.length,
+    emailRecipients: newMail.reduce((sum, mail) => sum + mail.destination.to.length, 0),
+  };
+};
+
+const run = async (): Promise<OutcomeMeasurement[]> => {
+  // Loads every handler module and builds its clients: the measured requests are warm.
+  await runOutcome('activated');
+  const results: OutcomeMeasurement[] = [];
+  for (const outcome of OUTCOMES) {
+    const result = await runOutcome(outcome);
+    if (result.requestStatus !== EXPECTED_STATUS[outcome]) {
+      throw new Error(
+        `The ${outcome} request ended ${result.requestStatus} (execution ${result.executionStatus}, states ${result.statesEntered.join(' > ')})`,
+      );
+    }
+    results.push(result);
+  }
+  return results;
+};
+
+servePhase(
+  { activationTimeoutSeconds: ACTIVATION_TIMEOUT_SECONDS } satisfies CostStackInfo,
+  { run },
+  async () => {
+    observeInvocations(undefined);
+    apiCounter.stop();
+    await stack.stop();
+    meter.stop();
+  },
+);
