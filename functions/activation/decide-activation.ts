@@ -1,6 +1,6 @@
 import { activationSecret } from '../adapters/activation-secret.ts';
-import { activation, attemptLimiter } from '../adapters/wiring.ts';
-import { Decision, DecisionResult } from '../domain/activation.ts';
+import { activationDecisions, attemptLimiter } from '../adapters/wiring.ts';
+import { Decision, DecisionResult } from '../domain/activation-decisions.ts';
 import { readFormBody } from '../http/request-body.ts';
 import { activationFormField, ResultPage, renderResultPage } from '../messages/pages.ts';
 import { config } from '../shared/config.ts';
@@ -15,10 +15,10 @@ import {
 } from './customer-pages.ts';
 import { pageHandler } from './page-handler.ts';
 
-const customerSide = activation();
+const decisions = activationDecisions();
 const limiter = attemptLimiter();
 
-const decisions: readonly string[] = Object.values(Decision);
+const decisionValues: readonly string[] = Object.values(Decision);
 
 /**
  * POST /activate/{code} with decision=activate|decline. Refuses cross-site posts (Origin or
@@ -40,12 +40,12 @@ export const handler = pageHandler(async (event) => {
   }
   const form = readFormBody(event);
   const decision = form.get(activationFormField.DECISION) ?? '';
-  if (!decisions.includes(decision)) return renderResultPage(ResultPage.INVALID_REQUEST);
+  if (!decisionValues.includes(decision)) return renderResultPage(ResultPage.INVALID_REQUEST);
   const csrf = form.get(activationFormField.CSRF) ?? '';
   if (!safeEqual(csrf, csrfTokenFor(await activationSecret(), code))) {
     return renderResultPage(ResultPage.FORBIDDEN);
   }
-  const outcome = await customerSide.decide(code, decision as Decision);
+  const outcome = await decisions.decide(code, decision as Decision);
   if (!outcome) {
     await limiter.recordMiss(client);
     return renderResultPage(ResultPage.NOT_FOUND);

@@ -1,5 +1,6 @@
 import { activationSecret } from '../adapters/activation-secret.ts';
-import { activation, attemptLimiter } from '../adapters/wiring.ts';
+import { attemptLimiter, requestStore } from '../adapters/wiring.ts';
+import { findByActivationCode } from '../domain/activation-decisions.ts';
 import { ResultPage, renderActivationPage, renderResultPage } from '../messages/pages.ts';
 import { config } from '../shared/config.ts';
 import { RequestStatus } from '../shared/status.ts';
@@ -12,7 +13,7 @@ import {
 } from './customer-pages.ts';
 import { pageHandler } from './page-handler.ts';
 
-const customerSide = activation();
+const requests = requestStore();
 const limiter = attemptLimiter();
 
 /**
@@ -25,7 +26,7 @@ export const handler = pageHandler(async (event) => {
   const retryAfterSeconds = await limiter.blockedFor(client);
   if (retryAfterSeconds > 0)
     return renderResultPage(ResultPage.TOO_MANY_ATTEMPTS, { retryAfterSeconds });
-  const request = CODE_PATTERN.test(code) ? await customerSide.find(code) : undefined;
+  const request = CODE_PATTERN.test(code) ? await findByActivationCode(requests, code) : undefined;
   if (!request) {
     await limiter.recordMiss(client);
     return renderResultPage(ResultPage.NOT_FOUND);

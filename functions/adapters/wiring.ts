@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Activation } from '../domain/activation.ts';
+import { ActivationDecisions } from '../domain/activation-decisions.ts';
+import { ActivationMail } from '../domain/activation-mail.ts';
 import { Notifications } from '../domain/notifications.ts';
 import { config } from '../shared/config.ts';
 import { activationSecret } from './activation-secret.ts';
@@ -40,11 +41,14 @@ export const notifications = (): Notifications =>
     new SesMailer(createSesClient(), config.senderEmail(), config.sesConfigurationSet()),
   );
 
-export const activation = (): Activation =>
-  new Activation(requestStore(), workflow(), notifications(), {
+export const activationMail = (): ActivationMail =>
+  new ActivationMail(requestStore(), notifications(), {
     secret: activationSecret,
     publicBaseUrl: config.publicBaseUrl,
   });
+
+export const activationDecisions = (): ActivationDecisions =>
+  new ActivationDecisions(requestStore(), workflow());
 
 export const attemptLimiter = (): DynamoAttemptLimiter =>
   new DynamoAttemptLimiter(documents(), config.tableName(), {

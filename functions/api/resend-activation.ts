@@ -1,10 +1,10 @@
-import { activation } from '../adapters/wiring.ts';
+import { activationMail } from '../adapters/wiring.ts';
 import { toResource } from '../domain/smart-account-request.ts';
 import { apiHandler, partnerIdOf, requestIdOf } from '../http/api-handler.ts';
 import { json } from '../http/responses.ts';
 import { config } from '../shared/config.ts';
 
-const customerSide = activation();
+const customerSide = activationMail();
 
 export const handler = apiHandler(async (event) => {
   const request = await customerSide.resend(

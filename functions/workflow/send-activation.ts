@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { activation } from '../adapters/wiring.ts';
+import { activationMail } from '../adapters/wiring.ts';
 import { logger } from '../shared/logger.ts';
 
-const customerSide = activation();
+const customerSide = activationMail();
 
 const input = z.object({ requestId: z.string().min(1), taskToken: z.string().min(1) });
 

@@ -10,7 +10,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '../../../functions/adapters/ses-mailer.ts';
 import { SfnWorkflow } from '../../../functions/adapters/sfn-workflow.ts';
-import { Activation, DecisionResult } from '../../../functions/domain/activation.ts';
+import {
+  ActivationDecisions,
+  DecisionResult,
+} from '../../../functions/domain/activation-decisions.ts';
+import { ActivationMail } from '../../../functions/domain/activation-mail.ts';
 import { Notifications } from '../../../functions/domain/notifications.ts';
 import type { SmartAccountRequest } from '../../../functions/domain/smart-account-request.ts';
 import { deriveActivationCode, sha256 } from '../../../functions/shared/crypto.ts';
@@ -31,7 +35,8 @@ const TOKEN = 'task-token-1';
 const NONCE = 'nonce-1';
 
 let store: InMemoryRequestStore;
-let activation: Activation;
+let decisions: ActivationDecisions;
+let mail: ActivationMail;
 
 const codeFor = (request: SmartAccountRequest, nonce = NONCE) =>
   deriveActivationCode(SECRET, request.id, nonce);
@@ -56,9 +61,12 @@ beforeEach(() => {
   sfn.onAnyCommand().resolves({});
   ses.on(SendEmailCommand).resolves({ MessageId: 'message-1' });
   store = new InMemoryRequestStore();
-  activation = new Activation(
+  decisions = new ActivationDecisions(
     store,
     new SfnWorkflow(new SFNClient({ region: 'us-east-1' }), 'arn:aws:states:::stateMachine:x'),
+  );
+  mail = new ActivationMail(
+    store,
     new Notifications(
       new SesMailer(new SESv2Client({ region: 'us-east-1' }), 'no-reply@accounts.example'),
     ),
@@ -70,7 +78,7 @@ describe('deciding on an activation link', () => {
   it('activates the request and resumes the workflow with its task token', async () => {
     const { request, code } = waiting();
 
-    const outcome = await activation.decide(code, 'activate');
+    const outcome = await decisions.decide(code, 'activate');
 
     expect(outcome?.result).toBe(DecisionResult.DECIDED);
     expect(outcome?.request.status).toBe('ACTIVE');
@@ -87,7 +95,7 @@ describe('deciding on an activation link', () => {
   it('declines the request and ends the wait with RequestClosed', async () => {
     const { request, code } = waiting();
 
-    const outcome = await activation.decide(code, 'decline');
+    const outcome = await decisions.decide(code, 'decline');
 
     expect(outcome?.result).toBe(DecisionResult.DECIDED);
     expect((await store.get(request.id))?.status).toBe('DECLINED');
@@ -103,7 +111,7 @@ describe('deciding on an activation link', () => {
   it('tells a repeated activation what already happened without signalling a settled workflow', async () => {
     const { code } = waiting({ status: 'ACTIVE', notifiedStatus: 'ACTIVE' });
 
-    const outcome = await activation.decide(code, 'activate');
+    const outcome = await decisions.decide(code, 'activate');
 
     expect(outcome?.result).toBe(DecisionResult.ALREADY_CLOSED);
     expect(outcome?.request.status).toBe('ACTIVE');
@@ -113,7 +121,7 @@ describe('deciding on an activation link', () => {
   it('signals again when the first activation has not been settled yet (a lost signal)', async () => {
     const { code } = waiting({ status: 'ACTIVE' });
 
-    const outcome = await activation.decide(code, 'activate');
+    const outcome = await decisions.decide(code, 'activate');
 
     expect(outcome?.result).toBe(DecisionResult.ALREADY_CLOSED);
     expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: TOKEN });
@@ -124,7 +132,7 @@ describe('deciding on an activation link', () => {
     async (status) => {
       const { request, code } = waiting({ status });
 
-      const outcome = await activation.decide(code, 'activate');
+      const outcome = await decisions.decide(code, 'activate');
 
       expect(outcome?.result).toBe(DecisionResult.ALREADY_CLOSED);
       expect(outcome?.request.status).toBe(status);
@@ -142,7 +150,7 @@ describe('deciding on an activation link', () => {
       sfn.on(SendTaskSuccessCommand).rejects(error());
       const { request, code } = waiting();
 
-      const outcome = await activation.decide(code, 'activate');
+      const outcome = await decisions.decide(code, 'activate');
 
       expect(outcome?.result).toBe(DecisionResult.DECIDED);
       expect((await store.get(request.id))?.status).toBe('ACTIVE');
@@ -154,7 +162,7 @@ describe('deciding on an activation link', () => {
     sfn.on(SendTaskFailureCommand).rejects(new TaskTimedOut({ message: 'x', $metadata: {} }));
     const { code } = waiting();
 
-    await expect(activation.decide(code, 'decline')).resolves.toMatchObject({
+    await expect(decisions.decide(code, 'decline')).resolves.toMatchObject({
       result: DecisionResult.DECIDED,
     });
   });
@@ -162,7 +170,7 @@ describe('deciding on an activation link', () => {
   it('answers an unknown code with nothing and writes nothing', async () => {
     waiting();
 
-    const outcome = await activation.decide(codeFor(aRequest(), 'another-nonce'), 'activate');
+    const outcome = await decisions.decide(codeFor(aRequest(), 'another-nonce'), 'activate');
 
     expect(outcome).toBeUndefined();
     expect(store.calls.filter((call) => call.startsWith('close'))).toEqual([]);
@@ -175,7 +183,7 @@ describe('mailing the activation link', () => {
     const request = aRequest();
     store.put(request);
 
-    await activation.sendForWait(request.id, TOKEN);
+    await mail.sendForWait(request.id, TOKEN);
 
     const stored = await store.get(request.id);
     expect(stored?.taskToken).toBe(TOKEN);
@@ -200,8 +208,8 @@ describe('mailing the activation link', () => {
     const request = aRequest();
     store.put(request);
 
-    await activation.sendForWait(request.id, 'token-attempt-1');
-    await activation.sendForWait(request.id, 'token-attempt-2');
+    await mail.sendForWait(request.id, 'token-attempt-1');
+    await mail.sendForWait(request.id, 'token-attempt-2');
 
     const [first, second] = sentLinks();
     expect(second).toBe(first);
@@ -212,12 +220,12 @@ describe('mailing the activation link', () => {
     const request = aRequest({ status: 'CANCELLED' });
     store.put(request);
 
-    await expect(activation.sendForWait(request.id, TOKEN)).rejects.toBeInstanceOf(RequestClosed);
+    await expect(mail.sendForWait(request.id, TOKEN)).rejects.toBeInstanceOf(RequestClosed);
     expect(ses.calls()).toHaveLength(0);
   });
 
   it('throws NotFound for a request that does not exist', async () => {
-    await expect(activation.sendForWait('sar_missing', TOKEN)).rejects.toBeInstanceOf(NotFound);
+    await expect(mail.sendForWait('sar_missing', TOKEN)).rejects.toBeInstanceOf(NotFound);
   });
 });
 
@@ -225,11 +233,11 @@ describe('resending the activation e-mail', () => {
   it('mails the link of the first e-mail again, at most five times', async () => {
     const request = aRequest();
     store.put(request);
-    await activation.sendForWait(request.id, TOKEN);
+    await mail.sendForWait(request.id, TOKEN);
 
-    for (let i = 0; i < 5; i++) await activation.resend(request.partnerId, request.id, 5);
+    for (let i = 0; i < 5; i++) await mail.resend(request.partnerId, request.id, 5);
 
-    await expect(activation.resend(request.partnerId, request.id, 5)).rejects.toBeInstanceOf(
+    await expect(mail.resend(request.partnerId, request.id, 5)).rejects.toBeInstanceOf(
       TooManyRequests,
     );
     const links = sentLinks();
@@ -240,16 +248,14 @@ describe('resending the activation e-mail', () => {
   it('refuses a request that is no longer pending', async () => {
     waiting({ status: 'ACTIVE' });
 
-    await expect(activation.resend('partner-1', 'sar_01TEST', 5)).rejects.toBeInstanceOf(
-      NotPending,
-    );
+    await expect(mail.resend('partner-1', 'sar_01TEST', 5)).rejects.toBeInstanceOf(NotPending);
     expect(ses.calls()).toHaveLength(0);
   });
 
   it('hides another partner’s request as not found', async () => {
     waiting();
 
-    await expect(activation.resend('partner-2', 'sar_01TEST', 5)).rejects.toBeInstanceOf(NotFound);
+    await expect(mail.resend('partner-2', 'sar_01TEST', 5)).rejects.toBeInstanceOf(NotFound);
     expect(ses.calls()).toHaveLength(0);
   });
 });

@@ -1,0 +1,66 @@
+import { sha256 } from '../shared/crypto.ts';
+import { RequestStatus } from '../shared/status.ts';
+import { endWait } from './cancellation.ts';
+import type { RequestStore, Workflow } from './ports.ts';
+import type { SmartAccountRequest } from './smart-account-request.ts';
+
+export const Decision = { ACTIVATE: 'activate', DECLINE: 'decline' } as const;
+export type Decision = (typeof Decision)[keyof typeof Decision];
+
+export const DecisionResult = {
+  /** This call made the decision. */
+  DECIDED: 'DECIDED',
+  /** The request had already left PENDING_ACTIVATION; `request.status` says how. */
+  ALREADY_CLOSED: 'ALREADY_CLOSED',
+} as const;
+export type DecisionResult = (typeof DecisionResult)[keyof typeof DecisionResult];
+
+/** The request an activation code belongs to: codes are looked up by their hash only. */
+export const findByActivationCode = (
+  requests: RequestStore,
+  code: string,
+): Promise<SmartAccountRequest | undefined> => requests.findByCodeHash(sha256(code));
+
+/** The customer's answer to an activation link. */
+export class ActivationDecisions {
+  constructor(
+    private readonly requests: RequestStore,
+    private readonly workflow: Workflow,
+  ) {}
+
+  find(code: string): Promise<SmartAccountRequest | undefined> {
+    return findByActivationCode(this.requests, code);
+  }
+
+  /**
+   * The conditional write decides; the loser is told what already happened. After the write
+   * the workflow's wait is ended: if the timer fired first, the expire step finds the status
+   * this write set and Settle mails that outcome, so there is exactly one outcome either way.
+   */
+  async decide(
+    code: string,
+    decision: Decision,
+  ): Promise<{ result: DecisionResult; request: SmartAccountRequest } | undefined> {
+    const request = await this.find(code);
+    if (!request) return undefined;
+    const to = decision === Decision.ACTIVATE ? RequestStatus.ACTIVE : RequestStatus.DECLINED;
+    const outcome = await this.requests.close(request.id, to, {
+      reason: decision === Decision.DECLINE ? 'DeclinedByCustomer' : undefined,
+    });
+    if (!outcome) return undefined;
+    if (outcome.won) {
+      await endWait(this.workflow, outcome.request);
+      return { result: DecisionResult.DECIDED, request: outcome.request };
+    }
+    // A repeated POST re-signals the workflow if it has not settled yet: harmless when the
+    // first signal arrived (stale token), and it recovers a first signal that was lost.
+    if (
+      (outcome.request.status === RequestStatus.ACTIVE ||
+        outcome.request.status === RequestStatus.DECLINED) &&
+      !outcome.request.notifiedStatus
+    ) {
+      await endWait(this.workflow, outcome.request);
+    }
+    return { result: DecisionResult.ALREADY_CLOSED, request: outcome.request };
+  }
+}
