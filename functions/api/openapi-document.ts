@@ -1,14 +1,10 @@
-import * as z from 'zod';
-import {
-  createRequestInput,
-  problem,
-  requestList,
-  smartAccountRequestResource,
-} from '../domain/request-schema.ts';
+import { type $ZodType, toJSONSchema } from 'zod/v4/core';
+import { createRequestInput } from '../domain/request-schema.ts';
+import { problem, requestList, smartAccountRequestResource } from '../domain/resource-schemas.ts';
 import { requestStatuses } from '../shared/status.ts';
 
-const schemaOf = (schema: z.ZodType, io: 'input' | 'output') => {
-  const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(schema, {
+const schemaOf = (schema: $ZodType, io: 'input' | 'output') => {
+  const { $schema: _dialect, ...jsonSchema } = toJSONSchema(schema, {
     target: 'draft-2020-12',
     io,
     unrepresentable: 'any',

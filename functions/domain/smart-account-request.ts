@@ -1,5 +1,6 @@
 import type { RequestStatus } from '../shared/status.ts';
-import type { CreateRequestInput, SmartAccountRequestResource } from './request-schema.ts';
+import type { CreateRequestInput } from './request-schema.ts';
+import type { SmartAccountRequestResource } from './resource-schemas.ts';
 
 export interface StatusChange {
   readonly status: RequestStatus;

@@ -1,44 +1,44 @@
-import * as z from 'zod';
 import { requestStore, workflow } from '../adapters/wiring.ts';
 import { failUndeliverable } from '../domain/delivery-feedback.ts';
+import { objectField, optionalString } from '../shared/event-fields.ts';
 import { logger } from '../shared/logger.ts';
 
 const requests = requestStore();
 const signals = workflow();
 
-/** The part of an SES event (configuration set -> EventBridge) this handler needs. */
-const sesEvent = z.object({
-  detail: z.object({
-    eventType: z.enum(['Bounce', 'Complaint']),
-    bounce: z.object({ bounceType: z.string(), bounceSubType: z.string().optional() }).optional(),
-    mail: z.object({
-      messageId: z.string(),
-      tags: z.record(z.string(), z.array(z.string())).default({}),
-    }),
-  }),
-});
+/** SES puts each message tag's values in an array: `tags: { requestId: ['sar_...'] }`. */
+const tagOf = (mail: Record<string, unknown> | undefined, name: string): string | undefined => {
+  const values = objectField(mail, 'tags')?.[name];
+  return Array.isArray(values) && typeof values[0] === 'string' ? values[0] : undefined;
+};
 
-/** Transient bounces (mailbox full, ...) may still deliver; only these end a request. */
-const isPermanent = (detail: z.infer<typeof sesEvent>['detail']): boolean =>
-  detail.eventType === 'Complaint' || detail.bounce?.bounceType === 'Permanent';
-
+/**
+ * SES bounce/complaint events (configuration set -> EventBridge). Only a permanent bounce or
+ * a complaint on an activation e-mail ends a request: transient bounces may still deliver.
+ */
 export const handler = async (event: unknown): Promise<{ failed: boolean }> => {
-  const parsed = sesEvent.safeParse(event);
-  if (!parsed.success) {
-    logger.warn('ignored an SES event of unexpected shape');
+  const detail = objectField(event, 'detail');
+  const eventType = optionalString(detail, 'eventType');
+  const mail = objectField(detail, 'mail');
+  const bounce = objectField(detail, 'bounce');
+  const requestId = tagOf(mail, 'requestId');
+  const permanent =
+    eventType === 'Complaint' ||
+    (eventType === 'Bounce' && optionalString(bounce, 'bounceType') === 'Permanent');
+  if (!requestId || tagOf(mail, 'purpose') !== 'activation' || !permanent) {
     return { failed: false };
   }
-  const { detail } = parsed.data;
-  const requestId = detail.mail.tags.requestId?.[0];
-  const purpose = detail.mail.tags.purpose?.[0];
-  if (!requestId || purpose !== 'activation' || !isPermanent(detail)) return { failed: false };
-  const reason = [detail.eventType, detail.bounce?.bounceType, detail.bounce?.bounceSubType]
+  const reason = [
+    eventType,
+    optionalString(bounce, 'bounceType'),
+    optionalString(bounce, 'bounceSubType'),
+  ]
     .filter(Boolean)
     .join(':');
   logger.info('activation e-mail undeliverable', {
     requestId,
     reason,
-    messageId: detail.mail.messageId,
+    messageId: optionalString(mail, 'messageId'),
   });
   return { failed: await failUndeliverable(requests, signals, { requestId, reason }) };
 };

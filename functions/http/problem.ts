@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { ZodError } from 'zod';
+import type { $ZodError } from 'zod/v4/core';
 import {
   DomainTaken,
   EmailThrottled,
@@ -158,7 +158,7 @@ export const problemResponse = (problem: Problem, errorId: string): APIGatewayPr
 });
 
 /** One field error per bad field, with dotted paths (`userEmails.2`) and readable messages. */
-export const fieldErrorsOf = (error: ZodError, prefix?: string): FieldError[] =>
+export const fieldErrorsOf = (error: $ZodError, prefix?: string): FieldError[] =>
   error.issues.flatMap((issue) => {
     const base = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
     if (issue.code === 'unrecognized_keys') {

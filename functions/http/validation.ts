@@ -1,10 +1,11 @@
-import type { z } from 'zod';
+import { safeParse } from 'zod/mini';
+import type { $ZodType, output } from 'zod/v4/core';
 import { ValidationFailed } from '../shared/errors.ts';
 import { fieldErrorsOf } from './problem.ts';
 
 /** Parses at the edge; everything past this point works with typed, normalized values. */
-export const parseWith = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => {
-  const result = schema.safeParse(value);
+export const parseWith = <S extends $ZodType>(schema: S, value: unknown): output<S> => {
+  const result = safeParse(schema, value);
   if (!result.success) throw new ValidationFailed(fieldErrorsOf(result.error));
   return result.data;
 };

@@ -110,3 +110,8 @@ export class EmailRejected extends AppError {
 export class StoreUnavailable extends AppError {
   override readonly name = 'StoreUnavailable';
 }
+
+/** Workflow/event Lambdas: the payload is not what the state machine or EventBridge sends. */
+export class InvalidEvent extends AppError {
+  override readonly name = 'InvalidEvent';
+}
