@@ -6,6 +6,7 @@ import sesModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { workflowFunctions } from '../functions/routes.ts';
 import { DEFAULT_ACTIVATION_TIMEOUT_SECONDS } from '../functions/shared/config.ts';
+import { logger } from '../functions/shared/logger.ts';
 import { createTableInput } from '../infra/table-schema.ts';
 import { createApiGateway } from './api-gateway.ts';
 import { FaultInjector } from './faults.ts';
@@ -146,6 +147,11 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     POWERTOOLS_SERVICE_NAME: 'smart-account-requests',
   });
   delete process.env.AWS_PROFILE;
+  // The handlers' shared logger was built when this module was imported, before the level
+  // above was set; apply it now.
+  logger.setLogLevel(
+    (process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO') as Parameters<typeof logger.setLogLevel>[0],
+  );
 
   const client = new DynamoDBClient({});
   await client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE_NAME)));
