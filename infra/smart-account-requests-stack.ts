@@ -69,6 +69,7 @@ export class SmartAccountRequestsStack extends Stack {
           logRetention: LOG_RETENTION,
           logLevel: 'INFO',
           codeFor: props.codeFor,
+          readsSecrets: accessOf(module).activationSecret === true,
         });
         return [module, handler] as const;
       }),

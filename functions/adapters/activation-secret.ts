@@ -1,11 +1,11 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config } from '../shared/config.ts';
 
 let cached: Promise<string> | undefined;
 
 /**
- * The HMAC key for activation codes: a plain value locally, a Secrets Manager secret on AWS,
- * fetched once per container.
+ * The HMAC key for activation codes: a plain value locally; on AWS a Secrets Manager secret,
+ * read once per container through the Parameters and Secrets extension on localhost (the
+ * stack adds its layer), so no Secrets Manager client is bundled or initialized.
  */
 export const activationSecret = (): Promise<string> => {
   cached ??= load().catch((error: unknown) => {
@@ -20,9 +20,15 @@ const load = async (): Promise<string> => {
   if (value) return value;
   const arn = config.activationSecretArn();
   if (!arn) throw new Error('Set ACTIVATION_SECRET or ACTIVATION_SECRET_ARN');
-  const result = await new SecretsManagerClient({}).send(
-    new GetSecretValueCommand({ SecretId: arn }),
+  const port = process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
+  const response = await fetch(
+    `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(arn)}`,
+    // The extension only answers callers that present the function's own session token.
+    { headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' } },
   );
-  if (!result.SecretString) throw new Error('The activation secret is empty');
-  return result.SecretString;
+  if (!response.ok)
+    throw new Error(`The activation secret is unavailable (HTTP ${response.status})`);
+  const secret = ((await response.json()) as { SecretString?: string }).SecretString;
+  if (!secret) throw new Error('The activation secret is empty');
+  return secret;
 };

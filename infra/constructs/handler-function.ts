@@ -20,6 +20,11 @@ export interface HandlerFunctionProps {
   readonly logRetention: logs.RetentionDays;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly codeFor?: CodeForModule;
+  /**
+   * Adds AWS's Parameters and Secrets extension: the function reads its secret over
+   * localhost, cached, instead of bundling a Secrets Manager client (smaller, faster cold starts).
+   */
+  readonly readsSecrets?: boolean;
 }
 
 /** Workflow and event handlers may wait on SES retries; API handlers answer within API Gateway's 29 s. */
@@ -65,6 +70,14 @@ export class HandlerFunction extends Construct {
       applicationLogLevelV2: lambda.ApplicationLogLevel[props.logLevel],
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       tracing: lambda.Tracing.ACTIVE,
+      ...(props.readsSecrets
+        ? {
+            paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(
+              lambda.ParamsAndSecretsVersions.V1_0_103,
+              { cacheEnabled: true, logLevel: lambda.ParamsAndSecretsLogLevel.WARN },
+            ),
+          }
+        : {}),
       environment: {
         ...props.environment,
         LOG_LEVEL: props.logLevel,

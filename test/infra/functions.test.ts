@@ -71,6 +71,15 @@ describe('Lambda functions', () => {
     }
   });
 
+  it('adds the Parameters and Secrets extension only where the secret is read', () => {
+    const withExtension = modules.filter((module) => {
+      const layers: unknown[] = functionOf(template, module)[1].Properties.Layers ?? [];
+      // The layer ARN is region-specific, so it comes from the synthesized mapping by region.
+      return JSON.stringify(layers).includes('Paramsandsecretslayer');
+    });
+    expect(withExtension.sort()).toEqual(['api/resend-activation', 'workflow/send-activation']);
+  });
+
   it.each(modules)('%s logs as JSON to its own log group, kept six months', (module) => {
     const [, fn] = functionOf(template, module);
     const logGroupId = referencedLogicalId(fn.Properties.LoggingConfig.LogGroup);
