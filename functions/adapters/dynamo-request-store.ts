@@ -5,6 +5,7 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { CloseOutcome, ListPage, RequestStore } from '../domain/ports.ts';
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
@@ -176,38 +177,27 @@ export class DynamoRequestStore implements RequestStore {
   ): Promise<CloseOutcome | undefined> {
     const at = (options.at ?? this.now()).toISOString();
     const timestamp = to === RequestStatus.ACTIVE ? 'activatedAt' : 'closedAt';
-    try {
-      const result = await storeCall(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.request(requestId),
-            // The one arbiter: only a pending request changes status, so of activation,
-            // decline, cancel, expiry and failure exactly one write succeeds.
-            ConditionExpression: `#status = :pending${options.partnerId ? ' AND partnerId = :partnerId' : ''}`,
-            UpdateExpression:
-              'SET #status = :to, #timestamp = :at, closeReason = :reason, history = list_append(history, :change)',
-            ExpressionAttributeNames: { '#status': 'status', '#timestamp': timestamp },
-            ExpressionAttributeValues: {
-              ':pending': RequestStatus.PENDING_ACTIVATION,
-              ':to': to,
-              ':at': at,
-              ':reason': options.reason ?? null,
-              ':change': [{ status: to, at }],
-              ...(options.partnerId ? { ':partnerId': options.partnerId } : {}),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return { won: true, request: toRequest(result.Attributes ?? {}) };
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      const current = await this.get(requestId);
-      if (!current) return undefined;
-      if (options.partnerId && current.partnerId !== options.partnerId) return undefined;
-      return { won: false, request: current };
-    }
+    const closed = await this.updateRequestIf(requestId, {
+      // The one arbiter: only a pending request changes status, so of activation, decline,
+      // cancel, expiry and failure exactly one write succeeds.
+      ConditionExpression: `#status = :pending${options.partnerId ? ' AND partnerId = :partnerId' : ''}`,
+      UpdateExpression:
+        'SET #status = :to, #timestamp = :at, closeReason = :reason, history = list_append(history, :change)',
+      ExpressionAttributeNames: { '#status': 'status', '#timestamp': timestamp },
+      ExpressionAttributeValues: {
+        ':pending': RequestStatus.PENDING_ACTIVATION,
+        ':to': to,
+        ':at': at,
+        ':reason': options.reason ?? null,
+        ':change': [{ status: to, at }],
+        ...(options.partnerId ? { ':partnerId': options.partnerId } : {}),
+      },
+    });
+    if (closed) return { won: true, request: closed };
+    const current = await this.get(requestId);
+    if (!current) return undefined;
+    if (options.partnerId && current.partnerId !== options.partnerId) return undefined;
+    return { won: false, request: current };
   }
 
   async attachActivation(
@@ -222,32 +212,19 @@ export class DynamoRequestStore implements RequestStore {
         }),
       ),
     );
-    try {
-      const result = await storeCall(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.request(requestId),
-            // The nonce is fixed at the first send so retries and resends mail the same link.
-            ConditionExpression:
-              '#status = :pending AND (attribute_not_exists(codeNonce) OR codeNonce = :nonce)',
-            UpdateExpression: 'SET taskToken = :token, codeHash = :hash, codeNonce = :nonce',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':pending': RequestStatus.PENDING_ACTIVATION,
-              ':token': activation.taskToken,
-              ':hash': activation.codeHash,
-              ':nonce': activation.codeNonce,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return toRequest(result.Attributes ?? {});
-    } catch (error) {
-      if (isConditionFailed(error)) return undefined;
-      throw error;
-    }
+    return this.updateRequestIf(requestId, {
+      // The nonce is fixed at the first send so retries and resends mail the same link.
+      ConditionExpression:
+        '#status = :pending AND (attribute_not_exists(codeNonce) OR codeNonce = :nonce)',
+      UpdateExpression: 'SET taskToken = :token, codeHash = :hash, codeNonce = :nonce',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pending': RequestStatus.PENDING_ACTIVATION,
+        ':token': activation.taskToken,
+        ':hash': activation.codeHash,
+        ':nonce': activation.codeNonce,
+      },
+    });
   }
 
   async countResend(
@@ -257,34 +234,23 @@ export class DynamoRequestStore implements RequestStore {
   ): Promise<
     { ok: true; request: SmartAccountRequest } | { ok: false; request?: SmartAccountRequest }
   > {
-    try {
-      const result = await storeCall(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.request(requestId),
-            ConditionExpression:
-              '#status = :pending AND partnerId = :partnerId AND resendCount < :max AND attribute_exists(codeNonce)',
-            UpdateExpression: 'SET resendCount = resendCount + :one',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':pending': RequestStatus.PENDING_ACTIVATION,
-              ':partnerId': partnerId,
-              ':max': maxResends,
-              ':one': 1,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return { ok: true, request: toRequest(result.Attributes ?? {}) };
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      const current = await this.get(requestId);
-      return current && current.partnerId === partnerId
-        ? { ok: false, request: current }
-        : { ok: false };
-    }
+    const counted = await this.updateRequestIf(requestId, {
+      ConditionExpression:
+        '#status = :pending AND partnerId = :partnerId AND resendCount < :max AND attribute_exists(codeNonce)',
+      UpdateExpression: 'SET resendCount = resendCount + :one',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pending': RequestStatus.PENDING_ACTIVATION,
+        ':partnerId': partnerId,
+        ':max': maxResends,
+        ':one': 1,
+      },
+    });
+    if (counted) return { ok: true, request: counted };
+    const current = await this.get(requestId);
+    return current && current.partnerId === partnerId
+      ? { ok: false, request: current }
+      : { ok: false };
   }
 
   async recordSentEmail(requestId: string, key: string): Promise<void> {
@@ -301,22 +267,43 @@ export class DynamoRequestStore implements RequestStore {
   }
 
   async markNotified(requestId: string, status: RequestStatus): Promise<boolean> {
+    const marked = await this.updateRequestIf(requestId, {
+      ConditionExpression: 'attribute_not_exists(notifiedStatus) AND #status = :status',
+      UpdateExpression: 'SET notifiedStatus = :status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status },
+    });
+    return marked !== undefined;
+  }
+
+  /**
+   * A conditional update of one request item: the item as updated, or undefined when the
+   * condition failed (the caller reads the winner when it needs to know it).
+   */
+  private async updateRequestIf(
+    requestId: string,
+    update: Pick<
+      UpdateCommandInput,
+      | 'ConditionExpression'
+      | 'UpdateExpression'
+      | 'ExpressionAttributeNames'
+      | 'ExpressionAttributeValues'
+    >,
+  ): Promise<SmartAccountRequest | undefined> {
     try {
-      await storeCall(() =>
+      const result = await storeCall(() =>
         this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: keys.request(requestId),
-            ConditionExpression: 'attribute_not_exists(notifiedStatus) AND #status = :status',
-            UpdateExpression: 'SET notifiedStatus = :status',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':status': status },
+            ReturnValues: 'ALL_NEW',
+            ...update,
           }),
         ),
       );
-      return true;
+      return toRequest(result.Attributes ?? {});
     } catch (error) {
-      if (isConditionFailed(error)) return false;
+      if (isConditionFailed(error)) return undefined;
       throw error;
     }
   }
@@ -377,31 +364,21 @@ export class DynamoRequestStore implements RequestStore {
     if (!abandoned) return true;
     // The execution never started (the create crashed after its writes). Close the old request
     // first, conditionally: if its execution did start meanwhile and stored a token, it is live.
-    try {
-      await storeCall(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.request(holder.id),
-            ConditionExpression: '#status = :pending AND attribute_not_exists(taskToken)',
-            UpdateExpression:
-              'SET #status = :failed, closedAt = :at, closeReason = :reason, history = list_append(history, :change)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':pending': RequestStatus.PENDING_ACTIVATION,
-              ':failed': RequestStatus.FAILED,
-              ':at': new Date(now).toISOString(),
-              ':reason': 'ExecutionNotStarted',
-              ':change': [{ status: RequestStatus.FAILED, at: new Date(now).toISOString() }],
-            },
-          }),
-        ),
-      );
-      return false;
-    } catch (error) {
-      if (isConditionFailed(error)) return true;
-      throw error;
-    }
+    const at = new Date(now).toISOString();
+    const failed = await this.updateRequestIf(holder.id, {
+      ConditionExpression: '#status = :pending AND attribute_not_exists(taskToken)',
+      UpdateExpression:
+        'SET #status = :failed, closedAt = :at, closeReason = :reason, history = list_append(history, :change)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pending': RequestStatus.PENDING_ACTIVATION,
+        ':failed': RequestStatus.FAILED,
+        ':at': at,
+        ':reason': 'ExecutionNotStarted',
+        ':change': [{ status: RequestStatus.FAILED, at }],
+      },
+    });
+    return failed === undefined;
   }
 
   private async getLock(domain: string): Promise<DomainLock | undefined> {

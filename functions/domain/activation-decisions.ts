@@ -1,11 +1,11 @@
 import { sha256 } from '../shared/crypto.ts';
 import { RequestStatus } from '../shared/status.ts';
 import { endWait } from './cancellation.ts';
+import { Decision } from './decision.ts';
 import type { RequestStore, Workflow } from './ports.ts';
 import type { SmartAccountRequest } from './smart-account-request.ts';
 
-export const Decision = { ACTIVATE: 'activate', DECLINE: 'decline' } as const;
-export type Decision = (typeof Decision)[keyof typeof Decision];
+export { Decision };
 
 export const DecisionResult = {
   /** This call made the decision. */

@@ -26,7 +26,11 @@ const problemErrors = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayPr
       path: request.event.resource ?? request.event.path,
       method: request.event.httpMethod,
     };
-    if (problem.status >= 500) logger.error('request failed', { ...details, error: request.error });
+    // A 503 is a dependency that is down for now (the partner retries); only other 5xx are bugs.
+    if (problem.status === 503)
+      logger.warn('dependency unavailable', { ...details, error: request.error });
+    else if (problem.status >= 500)
+      logger.error('request failed', { ...details, error: request.error });
     else logger.info('request rejected', details);
     request.response = problemResponse(problem, errorId);
   },

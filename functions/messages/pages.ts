@@ -6,6 +6,7 @@
  * The pages run no JavaScript, so nothing ever submits by itself: a mail scanner that fetches
  * the link only ever sees the page.
  */
+import { Decision } from '../domain/decision.ts';
 import { multiline, singleLine } from './escape.ts';
 import { html, lines, type SafeHtml, textWithLineBreaks } from './html.ts';
 import { DEFAULT_LOCALE, formatDateTime, isLocale, Locale } from './locale.ts';
@@ -58,11 +59,7 @@ export interface ResultPageInput {
 
 const STRINGS: Readonly<Record<Locale, PageStrings>> = { en: pageEn, nl: pageNl };
 
-export const Decision = {
-  ACTIVATE: 'activate',
-  DECLINE: 'decline',
-} as const;
-export type Decision = (typeof Decision)[keyof typeof Decision];
+export { Decision };
 
 /** Names of the fields both forms post. */
 export const activationFormField = {
