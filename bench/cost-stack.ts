@@ -5,9 +5,17 @@
  */
 import { type InvocationRecord, observeInvocations } from '../local/lambda-registry.ts';
 import { startStack } from '../local/stack.ts';
-import { activationLink, partnerClient, sentMail, waitFor } from '../test/support/local-stack.ts';
+import { csrfFrom, decide, fetchPage } from '../test/support/customer.ts';
+import {
+  activationLink,
+  executionArnOf,
+  partnerClient,
+  sentMail,
+  waitFor,
+} from '../test/support/local-stack.ts';
 import { type MeteredCall, meterDynamoDb } from './dynamo-meter.ts';
 import { servePhase } from './phase-process.ts';
+import { benchRequest } from './requests.ts';
 import { countCalls, portOf } from './sdk-calls.ts';
 
 export const OUTCOMES = ['activated', 'declined', 'cancelled', 'expired'] as const;
@@ -54,66 +62,32 @@ let invocations: InvocationRecord[] = [];
 observeInvocations((record) => invocations.push(record));
 
 const partner = partnerClient(stack, PARTNER_KEY);
-let sequence = 0;
-
-const executionArnOf = (requestId: string) =>
-  `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${requestId}`;
-
-const decodeEntities = (value: string): string =>
-  value
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&amp;', '&');
-
 /** The customer opens the link, then submits the page's form, as a browser would. */
 const answer = async (link: string, decision: 'activate' | 'decline'): Promise<void> => {
-  const page = await fetch(link);
-  const html = await page.text();
+  const page = await fetchPage(link);
   if (page.status !== 200) throw new Error(`Activation page answered ${page.status}`);
-  const csrf = /name="csrf" value="([^"]*)"/.exec(html)?.[1];
-  const fields: Record<string, string> = { decision };
-  if (csrf !== undefined) fields.csrf = decodeEntities(csrf);
-  const posted = await fetch(link, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Origin: new URL(link).origin,
-    },
-    body: new URLSearchParams(fields).toString(),
-  });
-  await posted.text();
+  const posted = await decide({ link, csrf: csrfFrom(page.html) }, decision);
   if (posted.status !== 200) throw new Error(`Posting ${decision} answered ${posted.status}`);
 };
 
 const runOutcome = async (outcome: Outcome): Promise<OutcomeMeasurement> => {
-  sequence += 1;
-  const domain = `cost-${outcome}-${process.pid}-${sequence}.bench.example`;
   const mailBefore = await sentMail(stack);
   meter.reset();
   apiCounter.reset();
   invocations = [];
 
-  const created = await partner.create({
-    accountName: 'Bench BV',
-    accountDomain: domain,
-    customerEmail: `it@${domain}`,
-    noteToCustomer: 'Benchmark request.',
-    userEmails: [`a@${domain}`, `b@${domain}`],
-    noteToUsers: 'Welcome.',
-    locale: 'en',
-  });
+  const body = benchRequest(`cost-${outcome}`);
+  const created = await partner.create(body);
   if (created.status !== 202) throw new Error(`Create answered ${created.status}: ${created.text}`);
   const requestId = created.body.id as string;
-  const link = await activationLink(stack, `it@${domain}`);
+  const link = await activationLink(stack, body.customerEmail);
   if (outcome === 'activated') await answer(link, 'activate');
   if (outcome === 'declined') await answer(link, 'decline');
   if (outcome === 'cancelled') {
     const cancelled = await partner.cancel(requestId);
     if (cancelled.status !== 200) throw new Error(`Cancel answered ${cancelled.status}`);
   }
-  const executionArn = executionArnOf(requestId);
+  const executionArn = executionArnOf(stack, requestId);
   const executionStatus = await waitFor(
     async () => {
       const { status } = stack.stepFunctions.describeExecution({ executionArn });

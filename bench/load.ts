@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { benchRequest } from './requests.ts';
 
 export interface LoadTarget {
   readonly name: string;
@@ -16,23 +17,6 @@ export interface LoadRun {
   readonly failed: number;
   readonly statusCodes: Record<string, number>;
 }
-
-let sequence = 0;
-
-/** A valid create body whose account domain is unique across the whole run. */
-export const uniqueCreateBody = (prefix: string): string => {
-  sequence += 1;
-  const domain = `${prefix}-${process.pid}-${sequence}.bench.example`;
-  return JSON.stringify({
-    accountName: 'Bench BV',
-    accountDomain: domain,
-    customerEmail: `it@${domain}`,
-    noteToCustomer: 'Benchmark request.',
-    userEmails: [`a@${domain}`, `b@${domain}`],
-    noteToUsers: 'Welcome.',
-    locale: 'en',
-  });
-};
 
 /**
  * `amount` POSTs with fresh bodies over `connections` keep-alive connections on loopback; the
@@ -57,7 +41,10 @@ export const runLoad = (
             method: 'POST',
             path: target.path,
             headers: { 'content-type': 'application/json', ...target.headers },
-            setupRequest: (request) => ({ ...request, body: uniqueCreateBody(target.name) }),
+            setupRequest: (request) => ({
+              ...request,
+              body: JSON.stringify(benchRequest(target.name)),
+            }),
           },
         ],
       },

@@ -26,7 +26,7 @@ import { scansUnder } from './scan-check.ts';
 
 const SETTINGS = {
   /** Fresh processes per bundle; the reference is loaded twice per round. */
-  loadRounds: 5,
+  loadRounds: 9,
   api: { connections: 4, warmupRequests: 30, requestsPerRound: 100, rounds: 2 },
   /** Short enough for `expired` to end within the run, long enough for the rest to finish. */
   activationTimeoutSeconds: 4,

@@ -1,16 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../local/stack.ts';
-import {
-  activationLink,
-  mailTo,
-  partnerClient,
-  startTestStack,
-  validRequest,
-  waitFor,
-} from '../support/local-stack.ts';
+import { createPending } from '../support/customer.ts';
+import { mailTo, partnerClient, startTestStack, waitFor } from '../support/local-stack.ts';
+import { launchChromium } from './support/chromium.ts';
 
 /** A real browser (Debian's Chromium, headless) follows the link from the e-mail and activates. */
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -21,18 +16,7 @@ let browser: Browser;
 beforeAll(async () => {
   [stack, browser] = await Promise.all([
     startTestStack({ activationTimeoutSeconds: 3600 }),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    }),
+    launchChromium(),
   ]);
   await mkdir(ARTIFACTS, { recursive: true });
 });
@@ -45,10 +29,9 @@ afterAll(async () => {
 describe('the customer in a browser', () => {
   it('opens the link from the e-mail, clicks Activate and sees the success page', async () => {
     const partner = partnerClient(stack, stack.partnerKeys[0]);
-    const body = validRequest({ noteToCustomer: 'Hi <b>there</b> & welcome' });
-    const created = await partner.create(body);
-    expect(created.status).toBe(202);
-    const link = await activationLink(stack, body.customerEmail);
+    const { id, body, link } = await createPending(stack, partner, {
+      noteToCustomer: 'Hi <b>there</b> & welcome',
+    });
     const page = await browser.newPage();
     page.setDefaultTimeout(10_000);
     const problems: string[] = [];
@@ -73,7 +56,7 @@ describe('the customer in a browser', () => {
     expect(new URL(page.url()).pathname).toBe(new URL(link).pathname);
     await page.screenshot({ path: `${ARTIFACTS}activation-success.png`, fullPage: true });
     expect(problems).toEqual([]);
-    expect((await partner.get(created.body.id)).body.status).toBe('ACTIVE');
+    expect((await partner.get(id)).body.status).toBe('ACTIVE');
     const confirmations = await waitFor(
       async () =>
         (await mailTo(stack, 'partner-1@local.example')).filter((mail) =>
@@ -87,9 +70,7 @@ describe('the customer in a browser', () => {
 
   it('refuses the decision when another site submits the form', async () => {
     const partner = partnerClient(stack, stack.partnerKeys[0]);
-    const body = validRequest();
-    const created = await partner.create(body);
-    const link = await activationLink(stack, body.customerEmail);
+    const { id, link } = await createPending(stack, partner);
     const page = await browser.newPage();
     page.setDefaultTimeout(10_000);
     // Even with the page's own token copied into it, a form on another site is refused.
@@ -106,7 +87,7 @@ describe('the customer in a browser', () => {
     await Promise.all([page.waitForURL(link), page.getByRole('button').click()]);
 
     await page.getByRole('heading', { name: 'Action not allowed' }).waitFor();
-    expect((await partner.get(created.body.id)).body.status).toBe('PENDING_ACTIVATION');
+    expect((await partner.get(id)).body.status).toBe('PENDING_ACTIVATION');
     await page.close();
   });
 });

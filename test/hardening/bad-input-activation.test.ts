@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfTokenFor } from '../../functions/activation/customer-pages.ts';
 import type { RunningStack } from '../../local/stack.ts';
+import { createPending, type Pending } from '../support/customer.ts';
 import {
   type PartnerClient,
   partnerClient,
@@ -11,10 +12,8 @@ import {
 import { headerValue, percentEncode, wellFormedText } from './generators.ts';
 import {
   clientAddress,
-  createPending,
   isPage,
   isProblem,
-  type Pending,
   type RawResponse,
   rawRequest,
   storeSnapshot,

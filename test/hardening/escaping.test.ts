@@ -6,6 +6,7 @@ import { DynamoPartnerStore } from '../../functions/adapters/dynamo-partner-stor
 import { sha256 } from '../../functions/shared/crypto.ts';
 import type { FaultInjector } from '../../local/faults.ts';
 import type { RunningStack } from '../../local/stack.ts';
+import { createPending, decide, headingOf, type Pending } from '../support/customer.ts';
 import {
   executionStatus,
   mailTo,
@@ -17,7 +18,6 @@ import {
   validRequest,
   waitFor,
 } from '../support/local-stack.ts';
-import { createPending, headingOf, type Pending, postDecision } from './support.ts';
 
 /**
  * Hostile text from a partner (its name, the account name, both notes, odd addresses) reaches
@@ -103,14 +103,14 @@ describe('hostile text in every e-mail and page', () => {
         const pending = await createPending(stack, evil, hostileRequest());
         await readPage(pending, 'activation page');
         expect((await evil.resend(pending.id)).status).toBe(202);
-        await page('activated page', postDecision(pending, 'activate'));
+        await page('activated page', decide(pending, 'activate'));
         await settled(pending);
         await readPage(pending, 'already activated page');
       })(),
       // Declined.
       (async () => {
         const pending = await createPending(stack, evil, hostileRequest());
-        await page('declined page', postDecision(pending, 'decline'));
+        await page('declined page', decide(pending, 'decline'));
         await settled(pending);
         await readPage(pending, 'already declined page');
       })(),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultInjector } from '../../local/faults.ts';
 import type { RunningStack } from '../../local/stack.ts';
+import { createPending, decide, headingOf, type Pending } from '../support/customer.ts';
 import {
   executionStatus,
   type PartnerClient,
@@ -8,16 +9,7 @@ import {
   startTestStack,
   waitFor,
 } from '../support/local-stack.ts';
-import {
-  createPending,
-  headingOf,
-  mailsAbout,
-  PARTNER_ONE,
-  type Pending,
-  postDecision,
-  requestItem,
-  statesEntered,
-} from './support.ts';
+import { mailsAbout, PARTNER_ONE, requestItem, statesEntered } from './support.ts';
 
 /**
  * Step Functions refuses the customer's signal (`TaskTimedOut`, `InvalidToken`) although the
@@ -79,7 +71,7 @@ describe.concurrent('the customer decides but Step Functions refuses the signal'
     async (error) => {
       const pending = await createPending(stack, partner);
       const refusal = await refuse(pending, 'SendTaskSuccess', error);
-      const page = await postDecision(pending, 'activate');
+      const page = await decide(pending, 'activate');
       expect(refusal.hits).toBe(1);
       expect(page.status).toBe(200);
       expect(headingOf(page.html)).toBe('Smart Account activated');
@@ -105,10 +97,8 @@ describe.concurrent('the customer decides but Step Functions refuses the signal'
   it('a repeated POST after a refused signal signals again: the execution settles at once', async () => {
     const pending = await createPending(stack, partner);
     await refuse(pending, 'SendTaskSuccess', 'InvalidToken');
-    expect(headingOf((await postDecision(pending, 'activate')).html)).toBe(
-      'Smart Account activated',
-    );
-    const repeat = await postDecision(pending, 'activate');
+    expect(headingOf((await decide(pending, 'activate')).html)).toBe('Smart Account activated');
+    const repeat = await decide(pending, 'activate');
     expect(repeat.status).toBe(200);
     expect(headingOf(repeat.html)).toBe('Already activated');
     await waitFor(
@@ -123,7 +113,7 @@ describe.concurrent('the customer decides but Step Functions refuses the signal'
   it('SendTaskFailure answers InvalidToken on a decline: "declined" page, and the execution ends Declined', async () => {
     const pending = await createPending(stack, partner);
     const refusal = await refuse(pending, 'SendTaskFailure', 'InvalidToken');
-    const page = await postDecision(pending, 'decline');
+    const page = await decide(pending, 'decline');
     expect(refusal.hits).toBe(1);
     expect(headingOf(page.html)).toBe('Request declined');
     expect((await partner.get(pending.id)).body.status).toBe('DECLINED');

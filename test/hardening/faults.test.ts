@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultInjector } from '../../local/faults.ts';
 import type { RunningStack } from '../../local/stack.ts';
+import { createPending, decide, headingOf } from '../support/customer.ts';
 import {
   type ApiResponse,
   activationLink,
@@ -8,21 +9,13 @@ import {
   mailTo,
   type PartnerClient,
   partnerClient,
+  sleep,
   startTestStack,
+  statusBecomes,
   validRequest,
   waitFor,
 } from '../support/local-stack.ts';
-import {
-  createPending,
-  executionNames,
-  headingOf,
-  mailsAbout,
-  PARTNER_ONE,
-  postDecision,
-  scanTable,
-  sleep,
-  waitForStatus,
-} from './support.ts';
+import { executionNames, mailsAbout, PARTNER_ONE, scanTable } from './support.ts';
 
 /**
  * Faults injected between the handlers and the stand-ins (local/faults.ts): DynamoDB, Step
@@ -292,7 +285,7 @@ describe('SES throttles', () => {
     const pending = await createPending(stack, partner);
     const [, second] = pending.body.userEmails as string[];
     const throttle = throttleMailTo(second as string, 3);
-    const page = await postDecision(pending, 'activate');
+    const page = await decide(pending, 'activate');
     expect(page.status).toBe(200);
     await waitFor(
       async () => (await executionStatus(stack, pending.id)) === 'SUCCEEDED',
@@ -338,7 +331,7 @@ describe('the Step Functions endpoint goes down and comes back (a restart)', () 
       partner.list(),
       fetch(toActivate.link),
     ]);
-    const activation = await postDecision(toActivate, 'activate');
+    const activation = await decide(toActivate, 'activate');
     const cancel = await partner.cancel(toCancel.id);
     const retriedCreate = await partner.create(later);
 
@@ -356,7 +349,7 @@ describe('the Step Functions endpoint goes down and comes back (a restart)', () 
 
     await faults.acceptConnections('sfn');
     expect((await partner.create(later)).status).toBe(202);
-    const again = await postDecision(toActivate, 'activate');
+    const again = await decide(toActivate, 'activate');
     expect(again.status).toBe(200);
     expect(headingOf(again.html)).toBe('Already activated');
     expect((await partner.cancel(toCancel.id)).status).toBe(409);
@@ -366,7 +359,7 @@ describe('the Step Functions endpoint goes down and comes back (a restart)', () 
         'settled',
       );
     }
-    await waitForStatus(partner, toActivate.id, 'ACTIVE');
+    await statusBecomes(partner, toActivate.id, 'ACTIVE');
     await sleep(100);
     expect(await mailsAbout(stack, toActivate.body.accountDomain)).toEqual(
       [

@@ -1,24 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../local/stack.ts';
+import { createPending, decide, headingOf, type Pending } from '../support/customer.ts';
 import {
   executionStatus,
   mailTo,
   type PartnerClient,
   partnerClient,
+  sleep,
   startTestStack,
   validRequest,
   waitFor,
 } from '../support/local-stack.ts';
 import {
-  createPending,
   executionNames,
-  headingOf,
   mailsAbout,
   PARTNER_ONE,
-  type Pending,
-  postDecision,
   scanTable,
-  sleep,
   stateEnteredAt,
   statesEntered,
 } from './support.ts';
@@ -95,9 +92,7 @@ const expectOnly = async (pending: Pending, status: string) => {
 describe('concurrent decisions', () => {
   it('30 concurrent activation POSTs: one activates, 29 are told it already happened, one confirmation', async () => {
     const pending = await createPending(stack, partner);
-    const pages = await Promise.all(
-      Array.from({ length: 30 }, () => postDecision(pending, 'activate')),
-    );
+    const pages = await Promise.all(Array.from({ length: 30 }, () => decide(pending, 'activate')));
     raced.activations += pages.length;
     expect(pages.map((page) => page.status)).toEqual(Array(30).fill(200));
     const headings = pages.map((page) => headingOf(page.html));
@@ -110,7 +105,7 @@ describe('concurrent decisions', () => {
   it('15 activations against 15 declines: one decision wins and every page names that winner', async () => {
     const pending = await createPending(stack, partner);
     const pages = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => postDecision(pending, i % 2 ? 'decline' : 'activate')),
+      Array.from({ length: 30 }, (_, i) => decide(pending, i % 2 ? 'decline' : 'activate')),
     );
     raced.activations += pages.length;
     const status = await settledStatus(pending);
@@ -189,7 +184,7 @@ describe('activate vs cancel vs expiry', () => {
         // The one named first gets a 15 ms head start; the timer fires at offset 0.
         const lead = (who: string) => sleep(first === who ? 0 : 15);
         const [page, cancel] = await Promise.all([
-          lead('activate').then(() => postDecision(pending, 'activate')),
+          lead('activate').then(() => decide(pending, 'activate')),
           lead('cancel').then(() => partner.cancel(pending.id)),
         ]);
         raced.threeWay += 1;

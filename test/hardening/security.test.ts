@@ -3,6 +3,7 @@ import { sha256 } from '../../functions/shared/crypto.ts';
 import { logger } from '../../functions/shared/logger.ts';
 import type { FaultInjector } from '../../local/faults.ts';
 import type { RunningStack } from '../../local/stack.ts';
+import { createPending, decide, headingOf, type Pending } from '../support/customer.ts';
 import {
   type ApiResponse,
   executionStatus,
@@ -10,6 +11,7 @@ import {
   type PartnerClient,
   partnerClient,
   sentMail,
+  sleep,
   startTestStack,
   validRequest,
   waitFor,
@@ -17,15 +19,10 @@ import {
 import {
   captureOutput,
   clientAddress,
-  createPending,
-  headingOf,
   isPage,
-  type Pending,
-  postDecision,
   rawRequest,
   requestItem,
   scanTable,
-  sleep,
 } from './support.ts';
 
 /**
@@ -166,9 +163,9 @@ describe('secrets and addresses stay out of responses, URLs, e-mails and logs', 
         seen({ status: page.status, headers: page.headers, text: await page.text() });
       }
       seen(await partner.resend(toActivate.id));
-      seen(await postDecision(toActivate, 'activate'));
-      seen(await postDecision(toActivate, 'activate'));
-      seen(await postDecision(toDecline, 'decline'));
+      seen(await decide(toActivate, 'activate'));
+      seen(await decide(toActivate, 'activate'));
+      seen(await decide(toDecline, 'decline'));
       seen(await partner.cancel(toCancel.id));
       for (const pending of flows) {
         seen(await partner.get(pending.id));
@@ -225,8 +222,8 @@ describe('secrets and addresses stay out of responses, URLs, e-mails and logs', 
         when: (body) => JSON.stringify(body.Destination ?? {}).includes(user as string),
         action: { kind: 'error', name: 'MessageRejected', message: `Address blacklisted: ${user}` },
       });
-      seen(await postDecision(refused, 'activate'));
-      seen(await postDecision(refused, 'activate'));
+      seen(await decide(refused, 'activate'));
+      seen(await decide(refused, 'activate'));
       await waitFor(
         async () => (await executionStatus(stack, refused.id)) === 'SUCCEEDED',
         'settled',
@@ -290,12 +287,12 @@ describe('forged and cross-site decisions', () => {
     ['Sec-Fetch-Site: same-site', { 'Sec-Fetch-Site': 'same-site', Origin: 'null' }],
   ])('refuses a POST with %s (403) and decides nothing', async (_case, headers) => {
     const pending = await createPending(stack, partner);
-    const page = await postDecision(pending, 'activate', headers);
+    const page = await decide(pending, 'activate', headers);
     expect(page.status).toBe(403);
     expect(headingOf(page.html)).toBe('Action not allowed');
     expect((await partner.get(pending.id)).body.status).toBe('PENDING_ACTIVATION');
     // The same form from our own page goes through: the refusal above was the Origin's doing.
-    expect((await postDecision(pending, 'activate')).status).toBe(200);
+    expect((await decide(pending, 'activate')).status).toBe(200);
   });
 
   it.each([
@@ -307,7 +304,7 @@ describe('forged and cross-site decisions', () => {
       await createPending(stack, partner),
       await createPending(stack, partner),
     ];
-    const page = await postDecision({ link: pending.link, csrf: token(other) }, 'activate', {});
+    const page = await decide({ link: pending.link, csrf: token(other) }, 'activate', {});
     expect(page.status).toBe(403);
     expect((await partner.get(pending.id)).body.status).toBe('PENDING_ACTIVATION');
   });

@@ -1,17 +1,10 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { expect } from 'vitest';
 import type { RunningStack } from '../../local/stack.ts';
-import {
-  activationLink,
-  type PartnerClient,
-  sentMail,
-  validRequest,
-  waitFor,
-} from '../support/local-stack.ts';
+import { executionArnOf, sentMail } from '../support/local-stack.ts';
 
-/** Helpers shared by the hardening tests: raw HTTP, table scans, captured output, the customer's forms. */
+/** Helpers shared by the hardening tests: raw HTTP, table scans, captured output, mail and history. */
 
 export interface RawResponse {
   readonly status: number;
@@ -139,83 +132,6 @@ export const captureOutput = () => {
   };
 };
 
-export const decodeEntities = (value: string): string =>
-  value
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&amp;', '&');
-
-/** The CSRF token the activation page's forms carry. */
-export const csrfFrom = (html: string): string => {
-  const token = /name="csrf" value="([^"]*)"/.exec(html)?.[1];
-  if (!token) throw new Error('The page has no CSRF token');
-  return decodeEntities(token);
-};
-
-export interface Pending {
-  readonly id: string;
-  readonly body: ReturnType<typeof validRequest>;
-  readonly link: string;
-  readonly code: string;
-  readonly csrf: string;
-}
-
-/** A request created by `partner`, its activation e-mail received and its page read. */
-export const createPending = async (
-  stack: RunningStack,
-  partner: PartnerClient,
-  overrides: Record<string, unknown> = {},
-): Promise<Pending> => {
-  const body = validRequest(overrides);
-  const created = await partner.create(body);
-  expect(created.status, created.text).toBe(202);
-  const link = await activationLink(stack, body.customerEmail);
-  const page = await fetch(link);
-  expect(page.status).toBe(200);
-  return {
-    id: created.body.id,
-    body,
-    link,
-    code: link.slice(link.lastIndexOf('/') + 1),
-    csrf: csrfFrom(await page.text()),
-  };
-};
-
-/** The customer's form POST, as a browser on our own origin sends it. */
-export const postDecision = async (
-  pending: Pick<Pending, 'link' | 'csrf'>,
-  decision: string,
-  headers: Record<string, string> = { Origin: new URL(pending.link).origin },
-) => {
-  const response = await fetch(pending.link, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams({ decision, csrf: pending.csrf }).toString(),
-  });
-  return { status: response.status, headers: response.headers, html: await response.text() };
-};
-
-/** The page's <h1>, which names the outcome the customer is shown. */
-export const headingOf = (html: string): string =>
-  decodeEntities(/<h1>([\s\S]*?)<\/h1>/.exec(html)?.[1] ?? '');
-
-export const waitForStatus = (
-  partner: PartnerClient,
-  id: string,
-  status: string,
-  timeoutMs = 15_000,
-) =>
-  waitFor(
-    async () => (await partner.get(id)).body?.status === status,
-    `request ${id} to become ${status}`,
-    timeoutMs,
-  );
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export const isProblem = (response: RawResponse): boolean =>
   String(response.headers['content-type']).startsWith('application/problem+json');
 
@@ -251,7 +167,7 @@ export const PARTNER_ONE = 'partner-1@local.example';
 export const statesEntered = (stack: RunningStack, requestId: string): string[] =>
   stack.stepFunctions
     .getExecutionHistory({
-      executionArn: `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${requestId}`,
+      executionArn: executionArnOf(stack, requestId),
     })
     .events.filter((event) => event.type.endsWith('StateEntered'))
     .map((event) => event.stateEnteredEventDetails?.name ?? '');
@@ -264,7 +180,7 @@ export const executionNames = (stack: RunningStack): string[] =>
 export const stateEnteredAt = (stack: RunningStack, requestId: string, state: string): number => {
   const event = stack.stepFunctions
     .getExecutionHistory({
-      executionArn: `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${requestId}`,
+      executionArn: executionArnOf(stack, requestId),
     })
     .events.find((candidate) => candidate.stateEnteredEventDetails?.name === state);
   if (!event) throw new Error(`${requestId} never entered ${state}`);

@@ -1,24 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../local/stack.ts';
 import {
+  createPending,
+  decide,
+  fetchPage,
+  type PageResponse,
+  type Pending,
+} from '../support/customer.ts';
+import {
   describeExecution,
   type PartnerClient,
   partnerClient,
-  startTestStack,
-} from '../support/local-stack.ts';
-import {
-  createPending,
-  decide,
-  executionEnded,
-  expectPageHeaders,
-  fetchPage,
-  mailbox,
-  PARTNER_EMAIL,
-  type PageResponse,
-  type PendingRequest,
   sleep,
+  startTestStack,
   statusBecomes,
-} from './customer-support.ts';
+} from '../support/local-stack.ts';
+import { executionEnded, expectPageHeaders, mailbox, PARTNER_EMAIL } from './customer-support.ts';
 
 /** The expiry timer (a 2 s activation timeout here instead of 90 days) and races with it. */
 const TIMEOUT_SECONDS = 2;
@@ -101,10 +98,10 @@ interface RaceResult {
   readonly status: string;
   readonly execution: string;
   readonly mails: Record<string, string[]>;
-  readonly request: PendingRequest;
+  readonly request: Pending;
 }
 
-const activateAt = async (request: PendingRequest, at: number): Promise<RaceResult> => {
+const activateAt = async (request: Pending, at: number): Promise<RaceResult> => {
   await sleep(at - Date.now());
   const page = await decide(request, 'activate');
   const execution = await executionEnded(stack, request.id);
@@ -119,7 +116,7 @@ const activateAt = async (request: PendingRequest, at: number): Promise<RaceResu
 };
 
 /** When the execution's timer fires: the wait state was entered, plus the timeout. */
-const deadlineOf = async (request: PendingRequest): Promise<number> => {
+const deadlineOf = async (request: Pending): Promise<number> => {
   const execution = await describeExecution(stack, request.id);
   const { events } = stack.stepFunctions.getExecutionHistory({
     executionArn: execution.executionArn,

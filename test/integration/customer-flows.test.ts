@@ -1,24 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDateTime } from '../../functions/messages/locale.ts';
 import type { RunningStack } from '../../local/stack.ts';
+import { createPending, decide, fetchPage, formsOf, postDecision } from '../support/customer.ts';
 import {
   executionStatus,
   type PartnerClient,
   partnerClient,
+  sleep,
   startTestStack,
 } from '../support/local-stack.ts';
 import {
-  createPending,
-  decide,
   executionEnded,
   expectPageHeaders,
-  fetchPage,
-  formsOf,
   mailbox,
   mailsAbout,
   PARTNER_EMAIL,
-  postDecision,
-  sleep,
 } from './customer-support.ts';
 
 /**

@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../local/stack.ts';
+import { createPending, decide, fetchPage } from '../support/customer.ts';
 import {
   describeExecution,
   type PartnerClient,
   partnerClient,
+  sleep,
   startTestStack,
+  statusBecomes,
   validRequest,
 } from '../support/local-stack.ts';
-import {
-  createPending,
-  decide,
-  executionEnded,
-  fetchPage,
-  mailbox,
-  PARTNER_EMAIL,
-  sleep,
-  statusBecomes,
-} from './customer-support.ts';
+import { executionEnded, mailbox, PARTNER_EMAIL } from './customer-support.ts';
 
 /**
  * When the activation e-mail cannot reach the customer: SES refuses it outright, or it bounces

@@ -86,6 +86,24 @@ export const waitFor = async <T>(
   }
 };
 
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the partner API reports `status` for the request, and returns the resource. */
+export const statusBecomes = (
+  partner: PartnerClient,
+  requestId: string,
+  status: string,
+  timeoutMs = 15_000,
+) =>
+  waitFor(
+    async () => {
+      const response = await partner.get(requestId);
+      return response.body?.status === status && response.body;
+    },
+    `request ${requestId} to become ${status}`,
+    timeoutMs,
+  );
+
 /** The activation link from the newest activation e-mail to `address`. */
 export const activationLink = async (stack: RunningStack, address: string): Promise<string> =>
   waitFor(async () => {
@@ -97,13 +115,16 @@ export const activationLink = async (stack: RunningStack, address: string): Prom
     return undefined;
   }, `an activation e-mail to ${address}`);
 
+/** The ARN of the execution the workflow runs for a request (named after its id). */
+export const executionArnOf = (stack: RunningStack, requestId: string): string =>
+  `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${requestId}`;
+
 export const describeExecution = async (stack: RunningStack, requestId: string) => {
   const client = new SFNClient({ endpoint: stack.stepFunctionsUrl });
   try {
     return await client.send(
       new DescribeExecutionCommand({
-        executionArn:
-          stack.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${requestId}`,
+        executionArn: executionArnOf(stack, requestId),
       }),
     );
   } finally {

@@ -1,0 +1,119 @@
+import type { RunningStack } from '../../local/stack.ts';
+import { activationLink, type PartnerClient, validRequest } from './local-stack.ts';
+
+/** The customer's side of the local stack: the activation page, its forms and the decision. */
+
+export interface PageResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly html: string;
+}
+
+export interface ActivationForm {
+  readonly action: string;
+  readonly decision: string;
+  readonly csrf: string;
+}
+
+export interface Pending {
+  readonly id: string;
+  /** The create body as sent. */
+  readonly body: ReturnType<typeof validRequest>;
+  // biome-ignore lint/suspicious/noExplicitAny: the resource as the API returned it
+  readonly resource: any;
+  readonly customerEmail: string;
+  readonly userEmails: readonly string[];
+  readonly link: string;
+  /** The activation code: the link's last path segment. */
+  readonly code: string;
+  /** The token the page's forms carry; it stays valid after the request closed. */
+  readonly csrf: string;
+}
+
+export const decodeEntities = (value: string): string =>
+  value
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+
+/** The CSRF token the activation page's forms carry. */
+export const csrfFrom = (html: string): string => {
+  const token = /name="csrf" value="([^"]*)"/.exec(html)?.[1];
+  if (!token) throw new Error('The page has no CSRF token');
+  return decodeEntities(token);
+};
+
+/** The page's <h1>, which names the outcome the customer is shown. */
+export const headingOf = (html: string): string =>
+  decodeEntities(/<h1>([\s\S]*?)<\/h1>/.exec(html)?.[1] ?? '');
+
+/** The two forms of an activation page: where they post, their decision and CSRF token. */
+export const formsOf = (html: string): ActivationForm[] =>
+  [...html.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)].map(([form]) => {
+    const action = /action="([^"]*)"/.exec(form)?.[1] ?? '';
+    const field = (name: string) =>
+      new RegExp(`name="${name}" value="([^"]*)"`).exec(form)?.[1] ?? '';
+    return {
+      action: decodeEntities(action),
+      decision: field('decision'),
+      csrf: decodeEntities(field('csrf')),
+    };
+  });
+
+/** One request to a customer page; redirects are returned, not followed. */
+export const fetchPage = async (
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<PageResponse> => {
+  const response = await fetch(url, { redirect: 'manual', ...init });
+  return { status: response.status, headers: response.headers, html: await response.text() };
+};
+
+/** A request created by `partner`, its activation e-mail received and its page read. */
+export const createPending = async (
+  stack: RunningStack,
+  partner: PartnerClient,
+  overrides: Record<string, unknown> = {},
+): Promise<Pending> => {
+  const body = validRequest(overrides);
+  const created = await partner.create(body);
+  // Plain errors instead of expect(): the benchmark uses these helpers outside vitest too.
+  if (created.status !== 202) throw new Error(`create answered ${created.status}: ${created.text}`);
+  const link = await activationLink(stack, body.customerEmail);
+  const page = await fetchPage(link);
+  if (page.status !== 200) throw new Error(`the activation page answered ${page.status}`);
+  return {
+    id: created.body.id,
+    body,
+    resource: created.body,
+    customerEmail: body.customerEmail,
+    userEmails: body.userEmails as string[],
+    link,
+    code: link.slice(link.lastIndexOf('/') + 1),
+    csrf: csrfFrom(page.html),
+  };
+};
+
+/**
+ * Posts form `fields` to an activation link, like a browser submitting the page's form; by
+ * default from our own origin.
+ */
+export const postDecision = (
+  link: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = { Origin: new URL(link).origin },
+): Promise<PageResponse> =>
+  fetchPage(link, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+
+/** Posts `decision` for a request the way its page's form does: its token, our own Origin. */
+export const decide = (
+  request: Pick<Pending, 'link' | 'csrf'>,
+  decision: string,
+  headers?: Record<string, string>,
+): Promise<PageResponse> => postDecision(request.link, { decision, csrf: request.csrf }, headers);
