@@ -143,83 +143,71 @@ const COMPOSERS: Readonly<Record<EmailKind, Composer>> = {
       ]),
     };
   },
-  DECLINED_PARTNER: (strings, values) => {
-    const text = strings.DECLINED_PARTNER;
-    return {
-      subject: text.subject(values.account),
-      heading: text.heading,
-      blocks: [
-        paragraph(text.body(values.customer)),
-        facts([
-          ...accountFacts(strings, values),
-          { label: strings.labels.customerEmail, value: values.customer },
-        ]),
-        paragraph(text.next),
+  DECLINED_PARTNER: (strings, values) =>
+    notice(strings, values, strings.DECLINED_PARTNER, {
+      body: strings.DECLINED_PARTNER.body(values.customer),
+      about: [customerFact(strings, values)],
+      next: strings.DECLINED_PARTNER.next,
+    }),
+  CANCELLED_CUSTOMER: (strings, values) =>
+    notice(strings, values, strings.CANCELLED_CUSTOMER, {
+      body: strings.CANCELLED_CUSTOMER.body(values.partner),
+      about: [partnerFact(strings, values)],
+      next: strings.CANCELLED_CUSTOMER.next(values.partner),
+    }),
+  EXPIRED_CUSTOMER: (strings, values) =>
+    notice(strings, values, strings.EXPIRED_CUSTOMER, {
+      body: strings.EXPIRED_CUSTOMER.body(values.partner, values.expiry),
+      about: [partnerFact(strings, values)],
+      next: strings.EXPIRED_CUSTOMER.next(values.partner),
+    }),
+  EXPIRED_PARTNER: (strings, values) =>
+    notice(strings, values, strings.EXPIRED_PARTNER, {
+      body: strings.EXPIRED_PARTNER.body(values.customer, values.expiry),
+      about: [customerFact(strings, values)],
+      next: strings.EXPIRED_PARTNER.next,
+    }),
+  FAILED_PARTNER: (strings, values, data) =>
+    notice(strings, values, strings.FAILED_PARTNER, {
+      body: strings.FAILED_PARTNER.body(values.customer),
+      about: [
+        customerFact(strings, values),
+        { label: strings.labels.reason, value: failureReason(data.failureReason) },
       ],
-    };
-  },
-  CANCELLED_CUSTOMER: (strings, values) => {
-    const text = strings.CANCELLED_CUSTOMER;
-    return {
-      subject: text.subject(values.account),
-      heading: text.heading,
-      blocks: [
-        paragraph(text.body(values.partner)),
-        facts([
-          ...accountFacts(strings, values),
-          { label: strings.labels.requestedBy, value: values.partner },
-        ]),
-        paragraph(text.next(values.partner)),
-      ],
-    };
-  },
-  EXPIRED_CUSTOMER: (strings, values) => {
-    const text = strings.EXPIRED_CUSTOMER;
-    return {
-      subject: text.subject(values.account),
-      heading: text.heading,
-      blocks: [
-        paragraph(text.body(values.partner, values.expiry)),
-        facts([
-          ...accountFacts(strings, values),
-          { label: strings.labels.requestedBy, value: values.partner },
-        ]),
-        paragraph(text.next(values.partner)),
-      ],
-    };
-  },
-  EXPIRED_PARTNER: (strings, values) => {
-    const text = strings.EXPIRED_PARTNER;
-    return {
-      subject: text.subject(values.account),
-      heading: text.heading,
-      blocks: [
-        paragraph(text.body(values.customer, values.expiry)),
-        facts([
-          ...accountFacts(strings, values),
-          { label: strings.labels.customerEmail, value: values.customer },
-        ]),
-        paragraph(text.next),
-      ],
-    };
-  },
-  FAILED_PARTNER: (strings, values, data) => {
-    const text = strings.FAILED_PARTNER;
-    return {
-      subject: text.subject(values.account),
-      heading: text.heading,
-      blocks: [
-        paragraph(text.body(values.customer)),
-        facts([
-          ...accountFacts(strings, values),
-          { label: strings.labels.customerEmail, value: values.customer },
-          { label: strings.labels.reason, value: failureReason(data.failureReason) },
-        ]),
-        paragraph(text.next),
-      ],
-    };
-  },
+      next: strings.FAILED_PARTNER.next,
+    }),
 };
+
+interface Fact {
+  readonly label: string;
+  readonly value: string;
+}
+
+/** Every closing notice reads the same: what happened, the account and who it concerns, what next. */
+function notice(
+  strings: EmailStrings,
+  values: DisplayValues,
+  text: { readonly subject: (account: string) => string; readonly heading: string },
+  parts: { readonly body: string; readonly about: readonly Fact[]; readonly next: string },
+): ComposedEmail {
+  return {
+    subject: text.subject(values.account),
+    heading: text.heading,
+    blocks: [
+      paragraph(parts.body),
+      facts([...accountFacts(strings, values), ...parts.about]),
+      paragraph(parts.next),
+    ],
+  };
+}
+
+function customerFact(strings: EmailStrings, values: DisplayValues): Fact {
+  return { label: strings.labels.customerEmail, value: values.customer };
+}
+
+function partnerFact(strings: EmailStrings, values: DisplayValues): Fact {
+  return { label: strings.labels.requestedBy, value: values.partner };
+}
 
 function accountFacts(strings: EmailStrings, values: DisplayValues) {
   return [
