@@ -14,7 +14,6 @@ import { invokeHandler, localFunctionArn } from './lambda-registry.ts';
 import { close, LOOPBACK, listen } from './listen.ts';
 import { installLongTimers } from './long-timers.ts';
 import { seedPartners } from './seed-partners.ts';
-import { createRejectingSesProxy } from './ses-rejections.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 import { createStepFunctionsServer } from './step-functions-server.ts';
 
@@ -37,11 +36,6 @@ export interface StackOptions {
   readonly retryIntervalMs?: number;
   /** Powertools log level for the handlers (default INFO). */
   readonly logLevel?: string;
-  /**
-   * Test hook: the local SES refuses mail to these addresses with `MessageRejected`, as SES
-   * does for a suppressed address (see ses-rejections.ts). Off unless given.
-   */
-  readonly sesRejectedRecipients?: readonly string[];
   /** Puts fault-injecting proxies between the handlers and the stand-ins (local/faults.ts). */
   readonly faults?: boolean;
 }
@@ -82,12 +76,6 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
   const ses = await sesServer({ host: LOOPBACK, port: options.sesPort ?? 0 });
   servers.push(ses);
   const sesPort = (ses.address() as import('node:net').AddressInfo).port;
-  let sesEndpointPort = sesPort;
-  if (options.sesRejectedRecipients?.length) {
-    const proxy = createRejectingSesProxy(sesPort, LOOPBACK, options.sesRejectedRecipients);
-    sesEndpointPort = await listen(proxy, 0);
-    servers.push(proxy);
-  }
 
   const api = createApiGateway();
   const apiPort = await listen(api.server, options.port ?? 0);
@@ -127,7 +115,7 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
   servers.push(sfnServer);
 
   const faults = options.faults
-    ? await FaultInjector.start({ dynamodb: dynamoPort, sfn: sfnPort, ses: sesEndpointPort })
+    ? await FaultInjector.start({ dynamodb: dynamoPort, sfn: sfnPort, ses: sesPort })
     : undefined;
   const publicBaseUrl = options.publicBaseUrl ?? apiUrl;
   Object.assign(process.env, {
@@ -136,7 +124,7 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: faults?.url('dynamodb') ?? `http://${LOOPBACK}:${dynamoPort}`,
     AWS_ENDPOINT_URL_SFN: faults?.url('sfn') ?? `http://${LOOPBACK}:${sfnPort}`,
-    AWS_ENDPOINT_URL_SESV2: faults?.url('ses') ?? `http://${LOOPBACK}:${sesEndpointPort}`,
+    AWS_ENDPOINT_URL_SESV2: faults?.url('ses') ?? `http://${LOOPBACK}:${sesPort}`,
     TABLE_NAME: LOCAL_TABLE_NAME,
     STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
     SENDER_EMAIL: LOCAL_SENDER,

@@ -23,9 +23,17 @@ let partner: PartnerClient;
 let sesFeedback: (event: unknown) => Promise<{ failed: boolean }>;
 
 beforeAll(async () => {
-  stack = await startTestStack({
-    activationTimeoutSeconds: 3600,
-    sesRejectedRecipients: [UNREACHABLE],
+  stack = await startTestStack({ activationTimeoutSeconds: 3600, faults: true });
+  // SES refuses a suppressed address for good: every mail to it is answered MessageRejected.
+  stack.faults?.inject({
+    service: 'ses',
+    operation: 'SendEmail',
+    when: (body) =>
+      JSON.stringify((body.Destination as { ToAddresses?: string[] })?.ToAddresses ?? []).includes(
+        UNREACHABLE,
+      ),
+    times: Number.POSITIVE_INFINITY,
+    action: { kind: 'error', name: 'MessageRejected', status: 400 },
   });
   partner = partnerClient(stack, stack.partnerKeys[0]);
   // The stack runs in this process; the handler reads the environment the stack just set.
