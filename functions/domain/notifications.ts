@@ -12,7 +12,7 @@ export interface PlannedEmail {
 }
 
 /** Closes that the partner already learned about from an error response: no e-mail. */
-const SILENT_FAILURES = new Set(['ExecutionNotStarted', 'DomainRace']);
+const SILENT_FAILURES = new Set(['ExecutionNotStarted']);
 
 /** Who hears about an outcome (contract's e-mail table). Each user gets a mail of their own. */
 export const planOutcomeEmails = (

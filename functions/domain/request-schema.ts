@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { Locale } from '../shared/locale.ts';
 import { requestStatuses } from '../shared/status.ts';
 import { normalizeAccountDomain } from './account-domain.ts';
 
@@ -7,9 +8,6 @@ import { normalizeAccountDomain } from './account-domain.ts';
  * normalized values. zod/mini (not the full zod API) keeps the create and list bundles, and
  * so their cold starts, small.
  */
-
-export const Locale = { EN: 'en', NL: 'nl' } as const;
-export type Locale = (typeof Locale)[keyof typeof Locale];
 
 export const MAX_NOTE_LENGTH = 1000;
 export const MAX_USER_EMAILS = 50;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
+import { Locale } from '../shared/locale.ts';
 import { requestStatuses } from '../shared/status.ts';
-import { Locale } from './request-schema.ts';
 
 /**
  * What the API returns, as schemas for the OpenAPI document. Responses are built by

@@ -1,16 +1,7 @@
-/** The languages customer-facing e-mails and pages are written in, and locale-aware formatting. */
+/** Locale-aware formatting for customer-facing e-mails and pages. */
+import type { Locale } from '../shared/locale.ts';
 
-export const Locale = {
-  EN: 'en',
-  NL: 'nl',
-} as const;
-export type Locale = (typeof Locale)[keyof typeof Locale];
-
-export const DEFAULT_LOCALE: Locale = Locale.EN;
-
-export function isLocale(value: unknown): value is Locale {
-  return value === Locale.EN || value === Locale.NL;
-}
+export { DEFAULT_LOCALE, isLocale, Locale } from '../shared/locale.ts';
 
 // en-GB rather than en-US: a 24-hour clock and day-month order read unambiguously for an
 // international audience.

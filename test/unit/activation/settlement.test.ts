@@ -79,7 +79,7 @@ describe('settling an outcome', () => {
   });
 
   it('mails nothing for a failure the partner already learned about from the API', async () => {
-    const request = closed('FAILED', { closeReason: 'DomainRace' });
+    const request = closed('FAILED', { closeReason: 'ExecutionNotStarted' });
 
     await settlement.settle(request.id);
 
