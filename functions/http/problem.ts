@@ -30,6 +30,21 @@ export interface Problem {
 
 const problemType = (slug: string): string => `urn:smart-account-requests:problem:${slug}`;
 
+/** Errors whose message is the problem's detail, with nothing else to add. */
+const PLAIN_PROBLEMS: readonly [
+  errorClass: abstract new (...args: never[]) => Error,
+  slug: string,
+  title: string,
+  status: number,
+][] = [
+  [NotFound, 'not-found', 'Not found', 404],
+  [DomainTaken, 'domain-taken', 'Domain taken', 409],
+  [NotPending, 'not-pending', 'Not pending', 409],
+  [PayloadTooLarge, 'payload-too-large', 'Payload too large', 413],
+  [UnsupportedMediaType, 'unsupported-media-type', 'Unsupported media type', 415],
+  [IdempotencyKeyReused, 'idempotency-key-reused', 'Idempotency-Key reused', 422],
+];
+
 /** Maps the named errors to RFC 9457 problems; anything unknown is a 500 with no internals. */
 export const problemFor = (error: unknown): Problem => {
   if (error instanceof ValidationFailed) {
@@ -50,29 +65,10 @@ export const problemFor = (error: unknown): Problem => {
       headers: { 'WWW-Authenticate': 'Bearer' },
     };
   }
-  if (error instanceof NotFound) {
-    return {
-      type: problemType('not-found'),
-      title: 'Not found',
-      status: 404,
-      detail: error.message,
-    };
-  }
-  if (error instanceof DomainTaken) {
-    return {
-      type: problemType('domain-taken'),
-      title: 'Domain taken',
-      status: 409,
-      detail: error.message,
-    };
-  }
-  if (error instanceof NotPending) {
-    return {
-      type: problemType('not-pending'),
-      title: 'Not pending',
-      status: 409,
-      detail: error.message,
-    };
+  for (const [errorClass, slug, title, status] of PLAIN_PROBLEMS) {
+    if (error instanceof errorClass) {
+      return { type: problemType(slug), title, status, detail: error.message };
+    }
   }
   if (error instanceof IdempotencyInProgress) {
     return {
@@ -81,30 +77,6 @@ export const problemFor = (error: unknown): Problem => {
       status: 409,
       detail: 'A request with this Idempotency-Key is still being processed; retry shortly.',
       headers: { 'Retry-After': '1' },
-    };
-  }
-  if (error instanceof PayloadTooLarge) {
-    return {
-      type: problemType('payload-too-large'),
-      title: 'Payload too large',
-      status: 413,
-      detail: error.message,
-    };
-  }
-  if (error instanceof UnsupportedMediaType) {
-    return {
-      type: problemType('unsupported-media-type'),
-      title: 'Unsupported media type',
-      status: 415,
-      detail: error.message,
-    };
-  }
-  if (error instanceof IdempotencyKeyReused) {
-    return {
-      type: problemType('idempotency-key-reused'),
-      title: 'Idempotency-Key reused',
-      status: 422,
-      detail: error.message,
     };
   }
   if (error instanceof TooManyRequests) {
