@@ -19,7 +19,7 @@ export const handler = apiHandler(async (event) => {
   const requester = requesterOf(event);
   const { dryRun } = parseWith(createRequestQuery, queryOf(event.queryStringParameters));
   const input = parseWith(createRequestInput, readJsonBody(event));
-  if (dryRun) return json(200, toResource(intake.preview(requester, input)));
+  if (dryRun) return json(200, intake.preview(requester, input));
   return withIdempotency(
     idempotency,
     requester.partnerId,

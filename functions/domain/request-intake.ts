@@ -4,7 +4,8 @@ import { logger } from '../shared/logger.ts';
 import { RequestStatus } from '../shared/status.ts';
 import type { RequestStore, Workflow } from './ports.ts';
 import type { CreateRequestInput } from './request-schema.ts';
-import { expiryFrom, type SmartAccountRequest } from './smart-account-request.ts';
+import type { SmartAccountRequestResource } from './resource-schemas.ts';
+import { expiryFrom, type SmartAccountRequest, toResource } from './smart-account-request.ts';
 
 export interface Requester {
   readonly partnerId: string;
@@ -28,16 +29,16 @@ export class RequestIntake {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** The request as it would be created (the review step); nothing is written. */
-  preview(
-    requester: Requester,
-    input: CreateRequestInput,
-    id: string | null = null,
-  ): SmartAccountRequest {
+  /** The request as it would be created (the review step): no id yet, nothing is written. */
+  preview(requester: Requester, input: CreateRequestInput): SmartAccountRequestResource {
+    return { ...toResource(this.draft(requester, input, '')), id: null };
+  }
+
+  private draft(requester: Requester, input: CreateRequestInput, id: string): SmartAccountRequest {
     const createdAt = this.now();
     return {
       ...input,
-      id: id as string,
+      id,
       partnerId: requester.partnerId,
       partnerName: requester.partnerName,
       status: RequestStatus.PENDING_ACTIVATION,
@@ -52,7 +53,7 @@ export class RequestIntake {
   }
 
   async create(requester: Requester, input: CreateRequestInput): Promise<SmartAccountRequest> {
-    const request = this.preview(requester, input, newRequestId());
+    const request = this.draft(requester, input, newRequestId());
     await this.store.create(request);
     try {
       await this.workflow.start(request.id);
