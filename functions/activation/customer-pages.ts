@@ -1,8 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
 import { type HtmlResponse, ResultPage, renderResultPage } from '../messages/pages.ts';
-import { sha256 } from '../shared/crypto.ts';
 import { RequestStatus } from '../shared/status.ts';
 
 /** Codes are 43 base64url characters; anything else is a miss without a table read. */
@@ -13,13 +12,14 @@ export const clientOf = (event: APIGatewayProxyEvent): string =>
   event.requestContext.identity?.sourceIp ?? 'unknown';
 
 /**
- * The form's CSRF token is an HMAC of the code's hash: stateless, bound to this one link, and
- * unknown to any other site. Together with the Origin check it refuses cross-site POSTs.
+ * The form's CSRF token: stateless and bound to this one link. It is derived from the code
+ * alone on purpose: whoever can post to the link knows the code and could read the token from
+ * the page anyway, so keying it with the activation secret would add nothing but give the page
+ * Lambdas that secret. It differs from the stored code hash, which it must never reveal.
+ * Together with the Origin / Sec-Fetch-Site check it refuses cross-site POSTs.
  */
-export const csrfTokenFor = (secret: string, code: string): string =>
-  createHmac('sha256', secret)
-    .update(`csrf:${sha256(code)}`)
-    .digest('base64url');
+export const csrfTokenFor = (code: string): string =>
+  createHash('sha256').update(`csrf:${code}`).digest('base64url');
 
 /**
  * Whether a POST may come from our own page. Our pages send `Referrer-Policy: no-referrer`, and

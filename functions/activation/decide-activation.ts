@@ -1,4 +1,3 @@
-import { activationSecret } from '../adapters/activation-secret.ts';
 import { activationDecisions, attemptLimiter } from '../adapters/wiring.ts';
 import { Decision, DecisionResult } from '../domain/activation-decisions.ts';
 import { readFormBody } from '../http/request-body.ts';
@@ -42,7 +41,7 @@ export const handler = pageHandler(async (event) => {
   const decision = form.get(activationFormField.DECISION) ?? '';
   if (!decisionValues.includes(decision)) return renderResultPage(ResultPage.INVALID_REQUEST);
   const csrf = form.get(activationFormField.CSRF) ?? '';
-  if (!safeEqual(csrf, csrfTokenFor(await activationSecret(), code))) {
+  if (!safeEqual(csrf, csrfTokenFor(code))) {
     return renderResultPage(ResultPage.FORBIDDEN);
   }
   const outcome = await decisions.decide(code, decision as Decision);

@@ -1,4 +1,3 @@
-import { activationSecret } from '../adapters/activation-secret.ts';
 import { attemptLimiter, requestStore } from '../adapters/wiring.ts';
 import { findByActivationCode } from '../domain/activation-decisions.ts';
 import { ResultPage, renderActivationPage, renderResultPage } from '../messages/pages.ts';
@@ -41,6 +40,6 @@ export const handler = pageHandler(async (event) => {
     userEmails: request.userEmails,
     expiresAt: request.expiresAt,
     actionPath: actionPathFor(config.publicBaseUrl(), code),
-    csrfToken: csrfTokenFor(await activationSecret(), code),
+    csrfToken: csrfTokenFor(code),
   });
 });

@@ -4,6 +4,7 @@ import {
   csrfTokenFor,
   isOwnOriginPost,
 } from '../../../functions/activation/customer-pages.ts';
+import { sha256 } from '../../../functions/shared/crypto.ts';
 
 const BASE = 'https://accounts.example/prod';
 
@@ -42,12 +43,15 @@ describe('the activation form', () => {
     expect(actionPathFor('http://localhost:3000', 'abc')).toBe('/activate/abc');
   });
 
-  it('carries a CSRF token bound to its own link and to the secret', () => {
-    const token = csrfTokenFor('secret', 'code-1');
+  it('carries a CSRF token bound to its own link that reveals neither the code nor its stored hash', () => {
+    const code = 'code-1';
+    const token = csrfTokenFor(code);
 
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(csrfTokenFor('secret', 'code-1')).toBe(token);
-    expect(csrfTokenFor('secret', 'code-2')).not.toBe(token);
-    expect(csrfTokenFor('other-secret', 'code-1')).not.toBe(token);
+    expect(csrfTokenFor(code)).toBe(token);
+    expect(csrfTokenFor('code-2')).not.toBe(token);
+    expect(token).not.toContain(code);
+    expect(token).not.toBe(Buffer.from(sha256(code), 'hex').toString('base64url'));
+    expect(token).not.toBe(sha256(code));
   });
 });
