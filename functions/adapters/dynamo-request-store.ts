@@ -3,6 +3,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  type PutCommandInput,
   QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
@@ -316,16 +317,20 @@ export class DynamoRequestStore implements RequestStore {
    */
   private async takeDomain(domain: string, requestId: string): Promise<void> {
     const lockedAt = this.now().toISOString();
-    try {
-      await storeCall(() =>
+    const putLock = (
+      condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeValues'>,
+    ) =>
+      storeCall(() =>
         this.client.send(
           new PutCommand({
             TableName: this.tableName,
             Item: { ...keys.domainLock(domain), entity: 'DOMAIN_LOCK', requestId, lockedAt },
-            ConditionExpression: 'attribute_not_exists(PK)',
+            ...condition,
           }),
         ),
       );
+    try {
+      await putLock({ ConditionExpression: 'attribute_not_exists(PK)' });
       return;
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
@@ -336,16 +341,10 @@ export class DynamoRequestStore implements RequestStore {
     if (lock.requestId === requestId) return;
     if (await this.lockIsLive(lock)) throw new DomainTaken(domain);
     try {
-      await storeCall(() =>
-        this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...keys.domainLock(domain), entity: 'DOMAIN_LOCK', requestId, lockedAt },
-            ConditionExpression: 'requestId = :previous',
-            ExpressionAttributeValues: { ':previous': lock.requestId },
-          }),
-        ),
-      );
+      await putLock({
+        ConditionExpression: 'requestId = :previous',
+        ExpressionAttributeValues: { ':previous': lock.requestId },
+      });
     } catch (error) {
       if (isConditionFailed(error)) throw new DomainTaken(domain);
       throw error;
