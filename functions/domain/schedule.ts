@@ -1,3 +1,4 @@
+import { NotFound } from '../shared/errors.ts';
 import { RequestStatus } from '../shared/status.ts';
 
 /**
@@ -44,4 +45,15 @@ export const planWake = (request: Scheduled, now: Date): WakePlan => {
     waitSeconds,
     wakeAt: new Date(now.getTime() + waitSeconds * 1000).toISOString(),
   };
+};
+
+/** The workflow's Wake step: what the table says is due for this request now. */
+export const wakeRequest = async (
+  requests: { get(requestId: string): Promise<Scheduled | undefined> },
+  requestId: string,
+  now: Date,
+): Promise<WakePlan> => {
+  const request = await requests.get(requestId);
+  if (!request) throw new NotFound(`Request ${requestId} does not exist`);
+  return planWake(request, now);
 };
