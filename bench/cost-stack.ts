@@ -5,7 +5,7 @@
  */
 import { type InvocationRecord, observeInvocations } from '../local/lambda-registry.ts';
 import { startStack } from '../local/stack.ts';
-import { csrfFrom, decide, fetchPage } from '../test/support/customer.ts';
+import { decide, fetchPage } from '../test/support/customer.ts';
 import {
   activationLink,
   executionArnOf,
@@ -66,7 +66,7 @@ const partner = partnerClient(stack, PARTNER_KEY);
 const answer = async (link: string, decision: 'activate' | 'decline'): Promise<void> => {
   const page = await fetchPage(link);
   if (page.status !== 200) throw new Error(`Activation page answered ${page.status}`);
-  const posted = await decide({ link, csrf: csrfFrom(page.html) }, decision);
+  const posted = await decide({ link }, decision);
   if (posted.status !== 200) throw new Error(`Posting ${decision} answered ${posted.status}`);
 };
 

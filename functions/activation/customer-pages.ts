@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
 import { type HtmlResponse, ResultPage, renderResultPage } from '../messages/pages.ts';
@@ -12,21 +11,13 @@ export const clientOf = (event: APIGatewayProxyEvent): string =>
   event.requestContext.identity?.sourceIp ?? 'unknown';
 
 /**
- * The form's CSRF token: stateless and bound to this one link. It is derived from the code
- * alone on purpose: whoever can post to the link knows the code and could read the token from
- * the page anyway, so keying it with the activation secret would add nothing but give the page
- * Lambdas that secret. It differs from the stored code hash, which it must never reveal.
- * Together with the Origin / Sec-Fetch-Site check it refuses cross-site POSTs.
- */
-export const csrfTokenFor = (code: string): string =>
-  createHash('sha256').update(`csrf:${code}`).digest('base64url');
-
-/**
- * Whether a POST may come from our own page. Our pages send `Referrer-Policy: no-referrer`, and
- * under that policy browsers send `Origin: null` even for a same-origin form post; they then
- * say where it came from in `Sec-Fetch-Site`. So a real origin must be ours, and a fetch-site
- * other than `same-origin` (or `none`: not started by any site) is refused. The CSRF token is
- * checked on top, always.
+ * Whether a POST may come from our own page: the one defence against cross-site posts. No form
+ * token is needed on top: the code in the URL is the secret, and a token derived from it would
+ * be known to whoever knows the link. Our pages send `Referrer-Policy: no-referrer`, and under
+ * that policy browsers send `Origin: null` even for a same-origin form post; they then say where
+ * it came from in `Sec-Fetch-Site`. So a real origin must be ours, and a fetch-site other than
+ * `same-origin` (or `none`: not started by any site) is refused. A client that sends neither
+ * header is no browser acting for another site: it holds the link itself.
  */
 export const isOwnOriginPost = (
   headers: Readonly<Record<string, string | undefined>>,

@@ -3,15 +3,8 @@ import { Decision, DecisionResult } from '../domain/activation-decisions.ts';
 import { readFormBody } from '../http/request-body.ts';
 import { activationFormField, ResultPage, renderResultPage } from '../messages/pages.ts';
 import { config } from '../shared/config.ts';
-import { safeEqual } from '../shared/crypto.ts';
 import { RequestStatus } from '../shared/status.ts';
-import {
-  CODE_PATTERN,
-  clientOf,
-  closedPage,
-  csrfTokenFor,
-  isOwnOriginPost,
-} from './customer-pages.ts';
+import { CODE_PATTERN, clientOf, closedPage, isOwnOriginPost } from './customer-pages.ts';
 import { pageHandler } from './page-handler.ts';
 
 const decisions = activationDecisions();
@@ -20,9 +13,9 @@ const limiter = attemptLimiter();
 const decisionValues: readonly string[] = Object.values(Decision);
 
 /**
- * POST /activate/{code} with decision=activate|decline. Refuses cross-site posts (Origin or
- * Sec-Fetch-Site not ours, or no valid CSRF token). The conditional write decides; a repeat
- * says what happened.
+ * POST /activate/{code} with decision=activate|decline; other fields are ignored. Refuses
+ * cross-site posts (Origin or Sec-Fetch-Site not ours). The conditional write decides; a
+ * repeat says what happened.
  */
 export const handler = pageHandler(async (event) => {
   const code = event.pathParameters?.code ?? '';
@@ -40,10 +33,6 @@ export const handler = pageHandler(async (event) => {
   const form = readFormBody(event);
   const decision = form.get(activationFormField.DECISION) ?? '';
   if (!decisionValues.includes(decision)) return renderResultPage(ResultPage.INVALID_REQUEST);
-  const csrf = form.get(activationFormField.CSRF) ?? '';
-  if (!safeEqual(csrf, csrfTokenFor(code))) {
-    return renderResultPage(ResultPage.FORBIDDEN);
-  }
   const outcome = await decisions.decide(code, decision as Decision);
   if (!outcome) {
     await limiter.recordMiss(client);

@@ -3,13 +3,7 @@ import { findByActivationCode } from '../domain/activation-decisions.ts';
 import { ResultPage, renderActivationPage, renderResultPage } from '../messages/pages.ts';
 import { config } from '../shared/config.ts';
 import { RequestStatus } from '../shared/status.ts';
-import {
-  actionPathFor,
-  CODE_PATTERN,
-  clientOf,
-  closedPage,
-  csrfTokenFor,
-} from './customer-pages.ts';
+import { actionPathFor, CODE_PATTERN, clientOf, closedPage } from './customer-pages.ts';
 import { pageHandler } from './page-handler.ts';
 
 const requests = requestStore();
@@ -40,6 +34,5 @@ export const handler = pageHandler(async (event) => {
     userEmails: request.userEmails,
     expiresAt: request.expiresAt,
     actionPath: actionPathFor(config.publicBaseUrl(), code),
-    csrfToken: csrfTokenFor(code),
   });
 });

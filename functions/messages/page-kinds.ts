@@ -14,7 +14,7 @@ export const ResultPage = {
   FAILED: 'FAILED',
   /** Unknown activation code. */
   NOT_FOUND: 'NOT_FOUND',
-  /** Cross-site POST: wrong Origin or CSRF token. */
+  /** Cross-site POST: an Origin or Sec-Fetch-Site that is not ours. */
   FORBIDDEN: 'FORBIDDEN',
   /** The form arrived without a valid `decision`. */
   INVALID_REQUEST: 'INVALID_REQUEST',

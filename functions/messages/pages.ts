@@ -40,8 +40,6 @@ export interface ActivationPageInput {
   readonly expiresAt: string;
   /** Where both forms post, as the browser sees it, e.g. `/activate/{code}` (add a stage prefix if any). */
   readonly actionPath: string;
-  /** Sent back as the `csrf` form field. */
-  readonly csrfToken: string;
 }
 
 export interface ResultPageInput {
@@ -61,10 +59,13 @@ const STRINGS: Readonly<Record<Locale, PageStrings>> = { en: pageEn, nl: pageNl 
 
 export { Decision };
 
-/** Names of the fields both forms post. */
+/**
+ * Names of the fields both forms post: only the decision. The code in the action path is the
+ * secret, and the Origin / Sec-Fetch-Site check refuses cross-site posts
+ * (functions/activation/customer-pages.ts).
+ */
 export const activationFormField = {
   DECISION: 'decision',
-  CSRF: 'csrf',
 } as const;
 
 export function renderActivationPage(input: ActivationPageInput): HtmlResponse {
@@ -79,7 +80,6 @@ export function renderActivationPage(input: ActivationPageInput): HtmlResponse {
   const decisionForm = (decision: Decision, label: string, style: string) =>
     html`<form method="post" action="${action}">
 <input type="hidden" name="${activationFormField.DECISION}" value="${decision}">
-<input type="hidden" name="${activationFormField.CSRF}" value="${input.csrfToken}">
 <button type="submit" class="${style}">${label}</button>
 </form>`;
 

@@ -12,7 +12,8 @@ export interface PageResponse {
 export interface ActivationForm {
   readonly action: string;
   readonly decision: string;
-  readonly csrf: string;
+  /** Every field the form posts, by name. */
+  readonly fields: Readonly<Record<string, string>>;
 }
 
 export interface Pending {
@@ -26,8 +27,6 @@ export interface Pending {
   readonly link: string;
   /** The activation code: the link's last path segment. */
   readonly code: string;
-  /** The token the page's forms carry; it stays valid after the request closed. */
-  readonly csrf: string;
 }
 
 export const decodeEntities = (value: string): string =>
@@ -38,28 +37,21 @@ export const decodeEntities = (value: string): string =>
     .replaceAll('&gt;', '>')
     .replaceAll('&amp;', '&');
 
-/** The CSRF token the activation page's forms carry. */
-export const csrfFrom = (html: string): string => {
-  const token = /name="csrf" value="([^"]*)"/.exec(html)?.[1];
-  if (!token) throw new Error('The page has no CSRF token');
-  return decodeEntities(token);
-};
-
 /** The page's <h1>, which names the outcome the customer is shown. */
 export const headingOf = (html: string): string =>
   decodeEntities(/<h1>([\s\S]*?)<\/h1>/.exec(html)?.[1] ?? '');
 
-/** The two forms of an activation page: where they post, their decision and CSRF token. */
+/** The two forms of an activation page: where they post, their decision and every field. */
 export const formsOf = (html: string): ActivationForm[] =>
   [...html.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)].map(([form]) => {
     const action = /action="([^"]*)"/.exec(form)?.[1] ?? '';
-    const field = (name: string) =>
-      new RegExp(`name="${name}" value="([^"]*)"`).exec(form)?.[1] ?? '';
-    return {
-      action: decodeEntities(action),
-      decision: field('decision'),
-      csrf: decodeEntities(field('csrf')),
-    };
+    const fields = Object.fromEntries(
+      Array.from(form.matchAll(/<input\b[^>]*\bname="([^"]*)" value="([^"]*)"/g), (input) => [
+        decodeEntities(input[1] ?? ''),
+        decodeEntities(input[2] ?? ''),
+      ]),
+    );
+    return { action: decodeEntities(action), decision: fields.decision ?? '', fields };
   });
 
 /** One request to a customer page; redirects are returned, not followed. */
@@ -92,7 +84,6 @@ export const createPending = async (
     userEmails: body.userEmails as string[],
     link,
     code: link.slice(link.lastIndexOf('/') + 1),
-    csrf: csrfFrom(page.html),
   };
 };
 
@@ -111,9 +102,9 @@ export const postDecision = (
     body: new URLSearchParams(fields).toString(),
   });
 
-/** Posts `decision` for a request the way its page's form does: its token, our own Origin. */
+/** Posts `decision` for a request the way its page's form does: from our own Origin. */
 export const decide = (
-  request: Pick<Pending, 'link' | 'csrf'>,
+  request: Pick<Pending, 'link'>,
   decision: string,
   headers?: Record<string, string>,
-): Promise<PageResponse> => postDecision(request.link, { decision, csrf: request.csrf }, headers);
+): Promise<PageResponse> => postDecision(request.link, { decision }, headers);
