@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { htmlSecurityHeaders } from '../http/security-headers.ts';
 
 /**
  * The partner console: one HTML page and two static assets. They are bundled next to this
@@ -60,15 +61,15 @@ const notFound: Asset = {
   cacheControl: 'no-cache',
 };
 
+// The HTML set on the script and style sheet too: Cross-Origin-Resource-Policy matters most
+// there (no other site may load them), and the rest costs nothing.
 const respond = (statusCode: number, asset: Asset): APIGatewayProxyResult => ({
   statusCode,
   headers: {
+    ...htmlSecurityHeaders,
     'Content-Type': asset.contentType,
     'Cache-Control': asset.cacheControl,
     'Content-Security-Policy': contentSecurityPolicy,
-    'Referrer-Policy': 'no-referrer',
-    'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'DENY',
   },
   body: asset.body,
 });

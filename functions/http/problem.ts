@@ -16,6 +16,7 @@ import {
   UnsupportedMediaType,
   ValidationFailed,
 } from '../shared/errors.ts';
+import { jsonSecurityHeaders } from './security-headers.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -117,6 +118,7 @@ export const problemResponse = (problem: Problem, errorId: string): APIGatewayPr
   headers: {
     'Content-Type': PROBLEM_CONTENT_TYPE,
     'Cache-Control': 'no-store',
+    ...jsonSecurityHeaders,
     ...problem.headers,
   },
   body: JSON.stringify({

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { jsonSecurityHeaders } from './security-headers.ts';
 
 export const json = (
   statusCode: number,
@@ -6,6 +7,11 @@ export const json = (
   headers: Record<string, string> = {},
 ): APIGatewayProxyResult => ({
   statusCode,
-  headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+  headers: {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+    ...jsonSecurityHeaders,
+    ...headers,
+  },
   body: JSON.stringify(body),
 });

@@ -1,7 +1,9 @@
 /**
- * Response headers of every activation page. The pages run no script, load nothing from
- * elsewhere and may only post their forms back to this service.
+ * Response headers of every activation page: the HTML security headers every page of the
+ * service sends, and this page's own CSP. The pages run no script, load nothing from elsewhere
+ * and may only post their forms back to this service.
  */
+import { htmlSecurityHeaders } from '../http/security-headers.ts';
 import { pageCssSource } from './page-style.ts';
 
 export const contentSecurityPolicy = [
@@ -13,10 +15,8 @@ export const contentSecurityPolicy = [
 ].join('; ');
 
 export const pageHeaders: Readonly<Record<string, string>> = Object.freeze({
+  ...htmlSecurityHeaders,
   'Content-Type': 'text/html; charset=utf-8',
   'Content-Security-Policy': contentSecurityPolicy,
-  'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
 });

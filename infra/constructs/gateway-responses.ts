@@ -1,4 +1,5 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { jsonSecurityHeaders } from '../../functions/http/security-headers.ts';
 
 interface GatewayProblem {
   readonly type: apigw.ResponseType;
@@ -132,7 +133,7 @@ const DEFAULT_PROBLEMS = [
   { type: apigw.ResponseType.DEFAULT_5XX, slug: 'internal-error', title: 'Internal error' },
 ] as const;
 
-const NO_STORE = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
+const NO_STORE = { 'Cache-Control': 'no-store', ...jsonSecurityHeaders };
 
 const quoted = (headers: Readonly<Record<string, string>>): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`]));
