@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { htmlSecurityHeaders } from '../http/security-headers.ts';
 
 /**
- * The partner console: one HTML page and two static assets. They are bundled next to this
- * module and read once per container, so a request never touches the file system.
+ * The partner console: one HTML page and the ES modules and style sheet it loads. They are
+ * bundled next to this module and read once per container, so a request never touches the
+ * file system.
  */
 
 export const contentSecurityPolicy = [
@@ -21,58 +23,94 @@ export const contentSecurityPolicy = [
 interface Asset {
   readonly body: string;
   readonly contentType: string;
-  readonly cacheControl: string;
+  readonly etag: string;
 }
 
-const read = (file: string): string =>
-  readFileSync(new URL(`./assets/${file}`, import.meta.url), 'utf8');
+const ASSET_DIRECTORY = new URL('./assets/', import.meta.url);
 
-// The page is never cached so a deploy shows at once; the assets it names may be a few
-// minutes stale, which is the price of unversioned URLs.
-const page: Asset = {
-  body: read('index.html'),
-  contentType: 'text/html; charset=utf-8',
-  cacheControl: 'no-cache',
+const read = (file: string): string => readFileSync(new URL(file, ASSET_DIRECTORY), 'utf8');
+
+/**
+ * An ETag only has to change when the content does, so a 53-bit non-cryptographic hash
+ * (cyrb53) serves; node:crypto would add about 11 ms to every cold start just to load.
+ */
+const etagOf = (body: string): string => {
+  let h1 = 0xdeadbeef ^ body.length;
+  let h2 = 0x41c6ce57 ^ body.length;
+  for (let i = 0; i < body.length; i++) {
+    const code = body.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  const hash = 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return `"${body.length.toString(36)}-${hash.toString(36)}"`;
 };
 
-// An allow-list, not a directory lookup: the file name comes from the URL.
-const assets = new Map<string, Asset>([
-  [
-    'app.js',
-    {
-      body: read('app.js'),
-      contentType: 'text/javascript; charset=utf-8',
-      cacheControl: 'public, max-age=300',
-    },
-  ],
-  [
-    'app.css',
-    {
-      body: read('app.css'),
-      contentType: 'text/css; charset=utf-8',
-      cacheControl: 'public, max-age=300',
-    },
-  ],
-]);
-
-const notFound: Asset = {
-  body: 'Not found\n',
-  contentType: 'text/plain; charset=utf-8',
-  cacheControl: 'no-cache',
-};
-
-// The HTML set on the script and style sheet too: Cross-Origin-Resource-Policy matters most
-// there (no other site may load them), and the rest costs nothing.
-const respond = (statusCode: number, asset: Asset): APIGatewayProxyResult => ({
-  statusCode,
-  headers: {
-    ...htmlSecurityHeaders,
-    'Content-Type': asset.contentType,
-    'Cache-Control': asset.cacheControl,
-    'Content-Security-Policy': contentSecurityPolicy,
-  },
-  body: asset.body,
+const asset = (body: string, contentType: string): Asset => ({
+  body,
+  contentType,
+  etag: etagOf(body),
 });
+
+const page = asset(read('index.html'), 'text/html; charset=utf-8');
+
+/** What `GET /console/{file}` serves, by extension; the page itself is only served at `/`. */
+const SERVED_TYPES: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/**
+ * The allow-list is the asset directory as bundled, read once: a module added there is served
+ * (and shipped: the CDK bundling copies the whole directory) with nothing else to list. The
+ * file name from the URL is only ever a key into this map, never part of a path.
+ */
+const servedAssets: ReadonlyMap<string, Asset> = new Map(
+  readdirSync(ASSET_DIRECTORY).flatMap((file) => {
+    const contentType = SERVED_TYPES[extname(file)];
+    return contentType ? [[file, asset(read(file), contentType)] as const] : [];
+  }),
+);
+
+const notFound = asset('Not found\n', 'text/plain; charset=utf-8');
+
+// The HTML set on the modules and style sheet too: Cross-Origin-Resource-Policy matters most
+// there (no other site may load them), and the rest costs nothing.
+const headersFor = (served: Asset): Record<string, string> => ({
+  ...htmlSecurityHeaders,
+  'Content-Type': served.contentType,
+  // Every file is revalidated (a 304 when unchanged): the page and the modules it imports,
+  // at unversioned URLs, then always come from the same deploy, where a max-age could pair
+  // a new module with a stale one it imports.
+  'Cache-Control': 'no-cache',
+  ETag: served.etag,
+  'Content-Security-Policy': contentSecurityPolicy,
+});
+
+const respond = (statusCode: number, served: Asset): APIGatewayProxyResult => ({
+  statusCode,
+  headers: headersFor(served),
+  body: served.body,
+});
+
+/** `If-None-Match` may list several tags, or be `*`; header names arrive in any case. */
+const isCurrent = (event: APIGatewayProxyEvent, served: Asset): boolean => {
+  const [, header] =
+    Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'if-none-match') ??
+    [];
+  if (!header) return false;
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === served.etag);
+};
+
+const answer = (event: APIGatewayProxyEvent, served: Asset): APIGatewayProxyResult =>
+  isCurrent(event, served)
+    ? { statusCode: 304, headers: headersFor(served), body: '' }
+    : respond(200, served);
 
 /**
  * The stage or base path the page was requested under: `/prod` on the default execute-api
@@ -89,13 +127,13 @@ export const basePathOf = (event: APIGatewayProxyEvent): string => {
 
 const pageUnder = (basePath: string): Asset =>
   basePath
-    ? { ...page, body: page.body.replaceAll('="/console/', `="${basePath}/console/`) }
+    ? asset(page.body.replaceAll('="/console/', `="${basePath}/console/`), page.contentType)
     : page;
 
 /** `GET /` has no path parameter; `GET /console/{file}` always has one. */
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   const file = event.pathParameters?.file;
-  if (file === undefined) return respond(200, pageUnder(basePathOf(event)));
-  const asset = assets.get(file);
-  return asset ? respond(200, asset) : respond(404, notFound);
+  if (file === undefined) return answer(event, pageUnder(basePathOf(event)));
+  const served = servedAssets.get(file);
+  return served ? answer(event, served) : respond(404, notFound);
 };

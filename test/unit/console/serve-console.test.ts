@@ -1,24 +1,41 @@
+import { readdirSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { en } from '../../../functions/console/assets/strings-en.js';
 import {
   basePathOf,
   contentSecurityPolicy,
   handler,
 } from '../../../functions/console/serve-console.ts';
+import { requestStatuses } from '../../../functions/shared/status.ts';
 
-const event = (path: string, file?: string, requestPath = path): APIGatewayProxyEvent =>
+const ASSETS = fileURLToPath(new URL('../../../functions/console/assets/', import.meta.url));
+
+/** Every file of the asset directory the console loads by URL: its modules and style sheet. */
+const assetFiles = readdirSync(ASSETS).filter((file) => ['.js', '.css'].includes(extname(file)));
+const modules = assetFiles.filter((file) => file.endsWith('.js'));
+
+const event = (
+  path: string,
+  file?: string,
+  requestPath = path,
+  headers: Record<string, string> = {},
+): APIGatewayProxyEvent =>
   ({
     httpMethod: 'GET',
     path,
     resource: file === undefined ? '/' : '/console/{file}',
     pathParameters: file === undefined ? null : { file },
-    headers: {},
+    headers,
     requestContext: { path: requestPath, stage: 'prod' },
   }) as unknown as APIGatewayProxyEvent;
 
-const get = (path: string) => {
+const get = (path: string, headers: Record<string, string> = {}) => {
   const file = path.startsWith('/console/') ? path.slice('/console/'.length) : undefined;
-  return handler(event(path, file));
+  return handler(event(path, file, path, headers));
 };
 
 describe('serve-console', () => {
@@ -31,20 +48,64 @@ describe('serve-console', () => {
     expect(response.body).toContain('<link rel="stylesheet" href="/console/app.css">');
   });
 
-  it.each([
-    ['app.js', 'text/javascript; charset=utf-8'],
-    ['app.css', 'text/css; charset=utf-8'],
-  ])('serves %s with its content type and a short cache lifetime', async (file, contentType) => {
+  it('has the split console to serve', () => {
+    expect(assetFiles).toEqual(expect.arrayContaining(['app.js', 'app.css', 'api-client.js']));
+    expect(modules.length).toBeGreaterThan(5);
+  });
+
+  it.each(
+    assetFiles.map((file) => [
+      file,
+      file.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8',
+    ]),
+  )('serves %s with its content type, revalidated on every load', async (file, contentType) => {
     const response = await get(`/console/${file}`);
     expect(response.statusCode).toBe(200);
     expect(response.headers?.['Content-Type']).toBe(contentType);
-    expect(response.headers?.['Cache-Control']).toMatch(/^public, max-age=\d{1,4}$/);
+    expect(response.headers?.['Cache-Control']).toBe('no-cache');
+    expect(response.headers?.ETag).toMatch(/^"[0-9a-z]+-[0-9a-z]+"$/);
     expect(response.body.length).toBeGreaterThan(100);
+  });
+
+  describe('revalidation', () => {
+    it.each(['/', '/console/app.js', '/console/app.css'])(
+      'answers 304 without a body when %s is unchanged',
+      async (path) => {
+        const first = await get(path);
+        const etag = String(first.headers?.ETag);
+        for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+          const again = await get(path, { 'if-none-match': ifNoneMatch });
+          expect(again.statusCode, ifNoneMatch).toBe(304);
+          expect(again.body).toBe('');
+          expect(again.headers?.ETag).toBe(etag);
+          expect(again.headers?.['Content-Security-Policy']).toBe(contentSecurityPolicy);
+        }
+        expect((await get(path, { 'If-None-Match': etag })).statusCode).toBe(304);
+      },
+    );
+
+    it('sends the whole file when the cached copy is another version', async () => {
+      const response = await get('/console/app.js', { 'if-none-match': '"an-older-deploy"' });
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toContain('import');
+    });
+
+    it('gives every file its own tag, and the page under a stage its own', async () => {
+      const tags = await Promise.all(
+        ['/', ...assetFiles.map((file) => `/console/${file}`)].map(
+          async (path) => (await get(path)).headers?.ETag,
+        ),
+      );
+      const staged = (await handler(event('/', undefined, '/prod/'))).headers?.ETag;
+      expect(new Set([...tags, staged]).size).toBe(assetFiles.length + 2);
+    });
   });
 
   it.each([
     'index.html',
     'app.ts',
+    'list',
+    'list.js.map',
     'APP.JS',
     '..%2Fserve-console.ts',
     '../serve-console.ts',
@@ -62,7 +123,7 @@ describe('serve-console', () => {
     expect(response.headers?.['Content-Security-Policy']).toBe(contentSecurityPolicy);
   });
 
-  it.each(['/', '/console/app.js', '/console/app.css', '/console/nope'])(
+  it.each(['/', '/console/app.js', '/console/list.js', '/console/app.css', '/console/nope'])(
     'sends the security headers with %s',
     async (path) => {
       const headers = (await get(path)).headers ?? {};
@@ -129,8 +190,64 @@ describe('serve-console', () => {
     });
   });
 
-  it('uses no eval-like constructs in app.js', async () => {
-    const script = (await get('/console/app.js')).body;
-    expect(script).not.toMatch(/\beval\s*\(|new Function\s*\(|\.innerHTML\s*=|insertAdjacentHTML/);
+  describe('the modules the page loads', () => {
+    /**
+     * The module graph from the page's one script, as a bundler resolves it (comments, and
+     * so the JSDoc type imports of server files, are not imports): file -> its specifiers.
+     */
+    const graph = async (): Promise<Map<string, string[]>> => {
+      const { metafile } = await build({
+        entryPoints: [`${ASSETS}app.js`],
+        bundle: true,
+        write: false,
+        metafile: true,
+        format: 'esm',
+        logLevel: 'silent',
+      });
+      return new Map(
+        Object.entries(metafile.inputs).map(([file, input]) => [
+          basename(file),
+          input.imports.map((imported) => imported.original ?? imported.path),
+        ]),
+      );
+    };
+
+    it('imports only sibling files, each of them served', async () => {
+      const specifiers = new Set([...(await graph()).values()].flat());
+      expect(specifiers.size).toBe(modules.length - 1);
+      for (const specifier of specifiers) {
+        // One path segment: /console/{file} serves nothing deeper, and nothing off-origin.
+        expect(specifier).toMatch(/^\.\/[a-z0-9-]+\.js$/);
+        expect((await get(`/console/${specifier.slice(2)}`)).statusCode, specifier).toBe(200);
+      }
+    });
+
+    it('ships no module the page does not load', async () => {
+      expect([...(await graph()).keys()].sort()).toEqual([...modules].sort());
+    });
+
+    it.each(modules)('%s uses no eval-like constructs or HTML sinks', async (file) => {
+      const script = (await get(`/console/${file}`)).body;
+      expect(script).not.toMatch(
+        /\beval\s*\(|new Function\s*\(|\.(?:inner|outer)HTML\s*=|insertAdjacentHTML|document\.write/,
+      );
+    });
+  });
+
+  describe('the page text', () => {
+    const page = async () => (await get('/')).body;
+
+    it('has every data-i18n key in the strings', async () => {
+      const keys = [...(await page()).matchAll(/\sdata-i18n="([^"]+)"/g)].map((m) => m[1]);
+      expect(keys.length).toBeGreaterThan(30);
+      for (const key of keys) expect(Object.keys(en), key).toContain(key);
+    });
+
+    it('filters by exactly the contract statuses, each with a name', async () => {
+      const filter = /<select id="status-filter">([\s\S]*?)<\/select>/.exec(await page())?.[1];
+      const values = [...(filter ?? '').matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+      expect(values).toEqual(['', ...requestStatuses]);
+      for (const status of requestStatuses) expect(Object.keys(en)).toContain(`status.${status}`);
+    });
   });
 });
