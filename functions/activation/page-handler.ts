@@ -1,16 +1,19 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { retryAfterFor } from '../http/problem.ts';
 import { type HtmlResponse, ResultPage, renderResultPage } from '../messages/pages.ts';
 import { newErrorId } from '../shared/crypto.ts';
-import { PayloadTooLarge, ServiceUnavailable, StoreUnavailable } from '../shared/errors.ts';
+import { DependencyUnavailable, PayloadTooLarge } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
+import { observability } from '../shared/observability.ts';
 
 type PageFunction = (event: APIGatewayProxyEvent) => Promise<HtmlResponse>;
 
 /** Customer pages never show a stack trace: an error page with an errorId that is also logged. */
 export const pageHandler = (fn: PageFunction) =>
   middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(observability())
     .use(httpHeaderNormalizer())
     .handler(async (event) => {
       try {
@@ -23,14 +26,12 @@ export const pageHandler = (fn: PageFunction) =>
         }
         const errorId = newErrorId();
         // A dependency that is down for now: 503 with Retry-After, so the customer tries again.
-        if (error instanceof StoreUnavailable || error instanceof ServiceUnavailable) {
+        if (error instanceof DependencyUnavailable) {
           logger.warn('activation page unavailable', { errorId, error, method: event.httpMethod });
-          const retryAfterSeconds =
-            error instanceof ServiceUnavailable ? error.retryAfterSeconds : 1;
           return renderResultPage(ResultPage.ERROR, {
             errorId,
             statusCode: 503,
-            retryAfterSeconds,
+            retryAfterSeconds: retryAfterFor(error),
           });
         }
         logger.error('activation page failed', { errorId, error, method: event.httpMethod });

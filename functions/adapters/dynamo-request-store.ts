@@ -1,44 +1,22 @@
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  type PutCommandInput,
   QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { type CloseGuard, closingOf, isOwnedBy } from '../domain/lifecycle.ts';
 import type { CloseOutcome, ListPage, RequestStore } from '../domain/ports.ts';
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
-import { DomainTaken, ValidationFailed } from '../shared/errors.ts';
-import { isLiveStatus, RequestStatus } from '../shared/status.ts';
+import { RequestStatus } from '../shared/status.ts';
+import { type CursorKey, cursorKeyOf, decodeCursor, encodeCursor } from './list-cursor.ts';
 import { isConditionFailed, storeCall } from './store-errors.ts';
 import { keys, PARTNER_REQUESTS_INDEX } from './table-keys.ts';
 
 export interface DynamoRequestStoreOptions {
-  /** A pending request without a task token older than this never got an execution. */
-  readonly abandonedAfterSeconds: number;
-  /**
-   * A lock whose request item is missing this long was left by a crash between the two
-   * writes. It must exceed the create Lambda's timeout: a create can then no longer write its
-   * request after another create took its lock over, so a domain never gets two live requests.
-   */
-  readonly orphanLockAfterSeconds?: number;
   readonly now?: () => Date;
 }
-
-interface DomainLock {
-  readonly requestId: string;
-  readonly lockedAt: string;
-}
-
-type CursorKey = { PK: string; SK: string; GSI1PK: string; GSI1SK: string };
-
-/**
- * A cursor's key values are ids and timestamps. DynamoDB refuses empty, oversized or odd key
- * values with a ValidationException, so a tampered cursor must be a 400 before it gets there.
- */
-const CURSOR_KEY_PART = /^[\x21-\x7e]{1,200}$/;
 
 const INTERNAL_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'entity'] as const;
 
@@ -48,26 +26,31 @@ const toRequest = (item: Record<string, unknown>): SmartAccountRequest => {
   return copy as unknown as SmartAccountRequest;
 };
 
+/** `status` is a DynamoDB reserved word. */
+const STATUS_NAME = { '#status': 'status' } as const;
+
+/** Rounds of a filtered list query before a page is returned short, with a cursor. */
+const MAX_QUERY_ROUNDS = 10;
+
 /**
- * Requests, domain locks and activation codes in the one table. Runs on DynamoDB and on
- * dynalite: no transactions, and no reliance on ReturnValuesOnConditionCheckFailure — a
- * failed condition is followed by a consistent read to learn who won.
+ * Request items and activation-code items in the one table. The rules are the domain's
+ * (functions/domain/lifecycle.ts): each method states one rule as a ConditionExpression.
+ * Runs on DynamoDB and on dynalite: no transactions, and no reliance on
+ * ReturnValuesOnConditionCheckFailure (dynalite ignores it), so a failed condition is followed
+ * by a consistent read to learn who won.
  */
 export class DynamoRequestStore implements RequestStore {
   private readonly now: () => Date;
-  private readonly orphanLockAfterMs: number;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly options: DynamoRequestStoreOptions,
+    options: DynamoRequestStoreOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
-    this.orphanLockAfterMs = (options.orphanLockAfterSeconds ?? 60) * 1000;
   }
 
-  async create(request: SmartAccountRequest): Promise<void> {
-    await this.takeDomain(request.accountDomain, request.id);
+  async insert(request: SmartAccountRequest): Promise<void> {
     try {
       await storeCall(() =>
         this.client.send(
@@ -87,9 +70,7 @@ export class DynamoRequestStore implements RequestStore {
     } catch (error) {
       // The id is new, so only an earlier attempt of this very write can have created the
       // item: it landed, its reply was lost and the SDK retried. The request is stored.
-      if (isConditionFailed(error)) return;
-      await this.releaseDomain(request.accountDomain, request.id);
-      throw error;
+      if (!isConditionFailed(error)) throw error;
     }
   }
 
@@ -125,13 +106,13 @@ export class DynamoRequestStore implements RequestStore {
     options: { limit: number; status?: RequestStatus; cursor?: string },
   ): Promise<ListPage> {
     const partitionKey = keys.partnerRequestsIndex(partnerId);
-    let startKey = options.cursor ? this.decodeCursor(options.cursor, partitionKey) : undefined;
+    let startKey = options.cursor ? decodeCursor(options.cursor, partitionKey) : undefined;
     const items: SmartAccountRequest[] = [];
     let cursorKey: CursorKey | undefined;
     // A status filter is applied after DynamoDB's Limit, so keep querying (bounded) until the
     // page is full. The cursor is the key of the last item returned (or the last key
     // evaluated), so pages never overlap or skip.
-    for (let round = 0; round < 10; round++) {
+    for (let round = 0; round < MAX_QUERY_ROUNDS; round++) {
       const remaining = options.limit - items.length;
       const page = await storeCall(() =>
         this.client.send(
@@ -144,10 +125,7 @@ export class DynamoRequestStore implements RequestStore {
               ...(options.status ? { ':status': options.status } : {}),
             },
             ...(options.status
-              ? {
-                  FilterExpression: '#status = :status',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                }
+              ? { FilterExpression: '#status = :status', ExpressionAttributeNames: STATUS_NAME }
               : {}),
             ScanIndexForward: false,
             Limit: options.status ? 100 : remaining + 1,
@@ -159,7 +137,7 @@ export class DynamoRequestStore implements RequestStore {
       const taken = pageItems.slice(0, remaining);
       items.push(...taken.map(toRequest));
       const last = taken.at(-1);
-      if (last) cursorKey = cursorOf(last);
+      if (last) cursorKey = cursorKeyOf(last);
       if (taken.length < pageItems.length) {
         return { items, nextCursor: encodeCursor(cursorKey) };
       }
@@ -174,30 +152,33 @@ export class DynamoRequestStore implements RequestStore {
   async close(
     requestId: string,
     to: RequestStatus,
-    options: { partnerId?: string; reason?: string; at?: Date } = {},
+    options: CloseGuard & { reason?: string; at?: Date } = {},
   ): Promise<CloseOutcome | undefined> {
-    const at = (options.at ?? this.now()).toISOString();
-    const timestamp = to === RequestStatus.ACTIVE ? 'activatedAt' : 'closedAt';
+    const closing = closingOf(to, options.at ?? this.now(), options.reason);
+    // mayClose: still pending (the one arbiter), the partner's own, and for an abandoned
+    // request still without a task token (its execution may have stored one meanwhile).
+    const condition = [
+      '#status = :pending',
+      ...(options.partnerId ? ['partnerId = :partnerId'] : []),
+      ...(options.unstartedOnly ? ['attribute_not_exists(taskToken)'] : []),
+    ].join(' AND ');
     const closed = await this.updateRequestIf(requestId, {
-      // The one arbiter: only a pending request changes status, so of activation, decline,
-      // cancel, expiry and failure exactly one write succeeds.
-      ConditionExpression: `#status = :pending${options.partnerId ? ' AND partnerId = :partnerId' : ''}`,
+      ConditionExpression: condition,
       UpdateExpression:
         'SET #status = :to, #timestamp = :at, closeReason = :reason, history = list_append(history, :change)',
-      ExpressionAttributeNames: { '#status': 'status', '#timestamp': timestamp },
+      ExpressionAttributeNames: { ...STATUS_NAME, '#timestamp': closing.timestampField },
       ExpressionAttributeValues: {
         ':pending': RequestStatus.PENDING_ACTIVATION,
-        ':to': to,
-        ':at': at,
-        ':reason': options.reason ?? null,
-        ':change': [{ status: to, at }],
+        ':to': closing.status,
+        ':at': closing.at,
+        ':reason': closing.closeReason,
+        ':change': [closing.change],
         ...(options.partnerId ? { ':partnerId': options.partnerId } : {}),
       },
     });
     if (closed) return { won: true, request: closed };
     const current = await this.get(requestId);
-    if (!current) return undefined;
-    if (options.partnerId && current.partnerId !== options.partnerId) return undefined;
+    if (!current || !isOwnedBy(current, options.partnerId)) return undefined;
     return { won: false, request: current };
   }
 
@@ -205,6 +186,8 @@ export class DynamoRequestStore implements RequestStore {
     requestId: string,
     activation: { taskToken: string; codeHash: string; codeNonce: string },
   ): Promise<SmartAccountRequest | undefined> {
+    // The code item first: once the request carries the hash, its link must resolve. A code
+    // item left by a lost race points at a closed request, whose page says so.
     await storeCall(() =>
       this.client.send(
         new PutCommand({
@@ -213,12 +196,12 @@ export class DynamoRequestStore implements RequestStore {
         }),
       ),
     );
+    // mayAttachActivation: pending, and the nonce is the one the first send fixed (if any).
     return this.updateRequestIf(requestId, {
-      // The nonce is fixed at the first send so retries and resends mail the same link.
       ConditionExpression:
         '#status = :pending AND (attribute_not_exists(codeNonce) OR codeNonce = :nonce)',
       UpdateExpression: 'SET taskToken = :token, codeHash = :hash, codeNonce = :nonce',
-      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeNames: STATUS_NAME,
       ExpressionAttributeValues: {
         ':pending': RequestStatus.PENDING_ACTIVATION,
         ':token': activation.taskToken,
@@ -235,11 +218,12 @@ export class DynamoRequestStore implements RequestStore {
   ): Promise<
     { ok: true; request: SmartAccountRequest } | { ok: false; request?: SmartAccountRequest }
   > {
+    // mayCountResend: pending, the partner's own, under the limit, and the link exists.
     const counted = await this.updateRequestIf(requestId, {
       ConditionExpression:
         '#status = :pending AND partnerId = :partnerId AND resendCount < :max AND attribute_exists(codeNonce)',
       UpdateExpression: 'SET resendCount = resendCount + :one',
-      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeNames: STATUS_NAME,
       ExpressionAttributeValues: {
         ':pending': RequestStatus.PENDING_ACTIVATION,
         ':partnerId': partnerId,
@@ -249,29 +233,26 @@ export class DynamoRequestStore implements RequestStore {
     });
     if (counted) return { ok: true, request: counted };
     const current = await this.get(requestId);
-    return current && current.partnerId === partnerId
+    return current && isOwnedBy(current, partnerId)
       ? { ok: false, request: current }
       : { ok: false };
   }
 
   async recordSentEmail(requestId: string, key: string): Promise<void> {
-    await storeCall(() =>
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.request(requestId),
-          UpdateExpression: 'ADD sentEmails :key',
-          ExpressionAttributeValues: { ':key': new Set([key]) },
-        }),
-      ),
-    );
+    // ADD would create a bare item for a request that does not exist; the condition stops it.
+    await this.updateRequestIf(requestId, {
+      ConditionExpression: 'attribute_exists(PK)',
+      UpdateExpression: 'ADD sentEmails :key',
+      ExpressionAttributeValues: { ':key': new Set([key]) },
+    });
   }
 
   async markNotified(requestId: string, status: RequestStatus): Promise<boolean> {
+    // mayMarkNotified: the first Settle of this status marks it.
     const marked = await this.updateRequestIf(requestId, {
       ConditionExpression: 'attribute_not_exists(notifiedStatus) AND #status = :status',
       UpdateExpression: 'SET notifiedStatus = :status',
-      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeNames: STATUS_NAME,
       ExpressionAttributeValues: { ':status': status },
     });
     return marked !== undefined;
@@ -308,142 +289,4 @@ export class DynamoRequestStore implements RequestStore {
       throw error;
     }
   }
-
-  /**
-   * Takes the domain's lock for `requestId`. The lock is never released by status changes:
-   * it is live only while the request it names is live, so a crash can never leave a domain
-   * blocked. Taking over a dead lock is a conditional write on the old holder, so of two
-   * concurrent creates only one wins.
-   */
-  private async takeDomain(domain: string, requestId: string): Promise<void> {
-    const lockedAt = this.now().toISOString();
-    const putLock = (
-      condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeValues'>,
-    ) =>
-      storeCall(() =>
-        this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...keys.domainLock(domain), entity: 'DOMAIN_LOCK', requestId, lockedAt },
-            ...condition,
-          }),
-        ),
-      );
-    try {
-      await putLock({ ConditionExpression: 'attribute_not_exists(PK)' });
-      return;
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
-    const lock = await this.getLock(domain);
-    if (!lock) throw new DomainTaken(domain);
-    // Our own lock: the first put landed, its reply was lost and the SDK retried it.
-    if (lock.requestId === requestId) return;
-    if (await this.lockIsLive(lock)) throw new DomainTaken(domain);
-    try {
-      await putLock({
-        ConditionExpression: 'requestId = :previous',
-        ExpressionAttributeValues: { ':previous': lock.requestId },
-      });
-    } catch (error) {
-      if (isConditionFailed(error)) throw new DomainTaken(domain);
-      throw error;
-    }
-  }
-
-  private async lockIsLive(lock: DomainLock): Promise<boolean> {
-    const holder = await this.get(lock.requestId);
-    const now = this.now().getTime();
-    if (!holder) return now - Date.parse(lock.lockedAt) < this.orphanLockAfterMs;
-    if (!isLiveStatus(holder.status)) return false;
-    const abandoned =
-      holder.status === RequestStatus.PENDING_ACTIVATION &&
-      !holder.taskToken &&
-      now - Date.parse(holder.createdAt) > this.options.abandonedAfterSeconds * 1000;
-    if (!abandoned) return true;
-    // The execution never started (the create crashed after its writes). Close the old request
-    // first, conditionally: if its execution did start meanwhile and stored a token, it is live.
-    const at = new Date(now).toISOString();
-    const failed = await this.updateRequestIf(holder.id, {
-      ConditionExpression: '#status = :pending AND attribute_not_exists(taskToken)',
-      UpdateExpression:
-        'SET #status = :failed, closedAt = :at, closeReason = :reason, history = list_append(history, :change)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':pending': RequestStatus.PENDING_ACTIVATION,
-        ':failed': RequestStatus.FAILED,
-        ':at': at,
-        ':reason': 'ExecutionNotStarted',
-        ':change': [{ status: RequestStatus.FAILED, at }],
-      },
-    });
-    return failed === undefined;
-  }
-
-  private async getLock(domain: string): Promise<DomainLock | undefined> {
-    const result = await storeCall(() =>
-      this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: keys.domainLock(domain),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return result.Item as DomainLock | undefined;
-  }
-
-  /** Best effort after a failed request write; if it fails too, the lock is an orphan that expires. */
-  private async releaseDomain(domain: string, requestId: string): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: keys.domainLock(domain),
-          ConditionExpression: 'requestId = :mine',
-          ExpressionAttributeValues: { ':mine': requestId },
-        }),
-      );
-    } catch {
-      // Nothing to undo: the orphaned lock is taken over after orphanLockAfterSeconds.
-    }
-  }
-
-  private decodeCursor(cursor: string, partitionKey: string): CursorKey {
-    const invalid = () =>
-      new ValidationFailed([{ path: 'cursor', message: 'Not a cursor this list returned.' }]);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    } catch {
-      throw invalid();
-    }
-    const key = parsed as Partial<CursorKey> | null;
-    // The cursor is opaque to partners but not trusted: it must point into the caller's own
-    // partition, or one partner could page through another's requests.
-    if (
-      !key ||
-      typeof key !== 'object' ||
-      key.GSI1PK !== partitionKey ||
-      typeof key.PK !== 'string' ||
-      !key.PK.startsWith('REQUEST#') ||
-      !CURSOR_KEY_PART.test(key.PK.slice('REQUEST#'.length)) ||
-      key.SK !== 'REQUEST' ||
-      typeof key.GSI1SK !== 'string' ||
-      !CURSOR_KEY_PART.test(key.GSI1SK)
-    ) {
-      throw invalid();
-    }
-    return { PK: key.PK, SK: key.SK, GSI1PK: key.GSI1PK, GSI1SK: key.GSI1SK };
-  }
 }
-
-const cursorOf = (item: Record<string, unknown>): CursorKey => ({
-  PK: item.PK as string,
-  SK: item.SK as string,
-  GSI1PK: item.GSI1PK as string,
-  GSI1SK: item.GSI1SK as string,
-});
-
-const encodeCursor = (key: CursorKey | undefined): string | null =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;

@@ -1,6 +1,7 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingEmail } from '../domain/ports.ts';
 import { EmailRejected, EmailThrottled } from '../shared/errors.ts';
+import { isTransient } from './dependency-errors.ts';
 
 /** Refusals that no retry will change: the address or the message is not accepted. */
 const PERMANENT = new Set([
@@ -20,6 +21,26 @@ const causeOf = (error: unknown) => ({
   name: error instanceof Error ? error.name : 'unknown',
   requestId: (error as { $metadata?: { requestId?: string } } | undefined)?.$metadata?.requestId,
 });
+
+/**
+ * A refusal no retry changes is EmailRejected (the ASL fails the request, Settle skips that
+ * recipient); a transient failure is EmailThrottled, the DependencyUnavailable the ASL retries
+ * longest. Anything else is a bug and keeps its name, but not its message.
+ */
+const mailError = (error: unknown): Error => {
+  const name = error instanceof Error ? error.name : 'unknown';
+  if (PERMANENT.has(name)) {
+    return new EmailRejected(`SES refused the message: ${name}`, { cause: causeOf(error) });
+  }
+  if (isTransient(error)) {
+    return new EmailThrottled(`SES did not accept the message for now: ${name}`, {
+      cause: causeOf(error),
+    });
+  }
+  const failure = new Error(`SES failed: ${name}`, { cause: causeOf(error) });
+  failure.name = name;
+  return failure;
+};
 
 /**
  * SES v2 with Simple content: SES builds the MIME headers itself, so no field of ours can add
@@ -53,16 +74,7 @@ export class SesMailer implements Mailer {
       );
       return result.MessageId ?? '';
     } catch (error) {
-      if (error instanceof Error && PERMANENT.has(error.name)) {
-        const rejected = new EmailRejected(`SES refused the message: ${error.name}`);
-        rejected.cause = causeOf(error);
-        throw rejected;
-      }
-      const throttled = new EmailThrottled(
-        `SES did not accept the message for now: ${error instanceof Error ? error.name : 'unknown'}`,
-      );
-      throttled.cause = causeOf(error);
-      throw throttled;
+      throw mailError(error);
     }
   }
 }

@@ -5,7 +5,8 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { Workflow } from '../domain/ports.ts';
-import { ServiceUnavailable } from '../shared/errors.ts';
+import { Dependency } from '../shared/errors.ts';
+import { dependencyError } from './dependency-errors.ts';
 
 /** The task has moved on: it timed out, was already answered, or its execution ended. */
 const STALE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
@@ -13,26 +14,11 @@ const STALE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNot
 const isStaleToken = (error: unknown): boolean =>
   error instanceof Error && STALE_TOKEN_ERRORS.has(error.name);
 
-const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
-
 /**
- * Step Functions unreachable, throttling or failing on its side (after the SDK's own retries):
- * the caller answers 503 with Retry-After, and its retry signals again. Anything else is a bug.
+ * Step Functions unreachable, throttling or failing on its side (after the SDK's own retries)
+ * becomes DependencyUnavailable: the caller answers 503 and its retry signals again.
  */
-const unavailableOr = (error: unknown): unknown => {
-  if (!(error instanceof Error)) return error;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const code = (error as { code?: string }).code;
-  const transient =
-    (status !== undefined && (status >= 500 || status === 429)) ||
-    error.name === 'ThrottlingException' ||
-    error.name === 'TimeoutError' ||
-    (code !== undefined && NETWORK_ERRORS.has(code));
-  if (!transient) return error;
-  const unavailable = new ServiceUnavailable(`Step Functions unavailable: ${error.name}`, 1);
-  unavailable.cause = error;
-  return unavailable;
-};
+const unavailableOr = (error: unknown): unknown => dependencyError(Dependency.WORKFLOW, error);
 
 /** Step Functions: one Standard execution per request, named after the request id. */
 export class SfnWorkflow implements Workflow {
@@ -55,7 +41,7 @@ export class SfnWorkflow implements Workflow {
     } catch (error) {
       // Same name and same input: the execution from an earlier attempt exists already.
       if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return;
-      throw error;
+      throw unavailableOr(error);
     }
   }
 

@@ -6,6 +6,7 @@ import { config } from '../shared/config.ts';
 import { activationSecret } from './activation-secret.ts';
 import { createDocumentClient, createSesClient, createSfnClient } from './clients.ts';
 import { DynamoAttemptLimiter } from './dynamo-attempt-limiter.ts';
+import { DynamoDomainLocks } from './dynamo-domain-locks.ts';
 import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
 import { DynamoPartnerStore } from './dynamo-partner-store.ts';
 import { DynamoRequestStore } from './dynamo-request-store.ts';
@@ -23,9 +24,10 @@ const documents = (): DynamoDBDocumentClient => {
 };
 
 export const requestStore = (): DynamoRequestStore =>
-  new DynamoRequestStore(documents(), config.tableName(), {
-    abandonedAfterSeconds: config.abandonedAfterSeconds(),
-  });
+  new DynamoRequestStore(documents(), config.tableName());
+
+export const domainLocks = (): DynamoDomainLocks =>
+  new DynamoDomainLocks(documents(), config.tableName());
 
 export const partnerStore = (): DynamoPartnerStore =>
   new DynamoPartnerStore(documents(), config.tableName());

@@ -1,4 +1,4 @@
-import { idempotencyStore, requestStore, workflow } from '../adapters/wiring.ts';
+import { domainLocks, idempotencyStore, requestStore, workflow } from '../adapters/wiring.ts';
 import { RequestIntake } from '../domain/request-intake.ts';
 import { createRequestInput, createRequestQuery } from '../domain/request-schema.ts';
 import { toResource } from '../domain/smart-account-request.ts';
@@ -10,8 +10,9 @@ import { parseWith, queryOf } from '../http/validation.ts';
 import { config } from '../shared/config.ts';
 import { requesterOf } from './requester.ts';
 
-const intake = new RequestIntake(requestStore(), workflow(), {
+const intake = new RequestIntake(requestStore(), domainLocks(), workflow(), {
   activationTimeoutSeconds: config.activationTimeoutSeconds(),
+  abandonedAfterSeconds: config.abandonedAfterSeconds(),
 });
 const idempotency = idempotencyStore();
 

@@ -2,6 +2,7 @@ import { sha256 } from '../shared/crypto.ts';
 import { RequestStatus } from '../shared/status.ts';
 import { endWait } from './cancellation.ts';
 import { Decision } from './decision.ts';
+import { awaitsSettlement, CloseReason } from './lifecycle.ts';
 import type { RequestStore, Workflow } from './ports.ts';
 import type { SmartAccountRequest } from './smart-account-request.ts';
 
@@ -45,7 +46,7 @@ export class ActivationDecisions {
     if (!request) return undefined;
     const to = decision === Decision.ACTIVATE ? RequestStatus.ACTIVE : RequestStatus.DECLINED;
     const outcome = await this.requests.close(request.id, to, {
-      reason: decision === Decision.DECLINE ? 'DeclinedByCustomer' : undefined,
+      reason: decision === Decision.DECLINE ? CloseReason.DECLINED_BY_CUSTOMER : undefined,
     });
     if (!outcome) return undefined;
     if (outcome.won) {
@@ -57,7 +58,7 @@ export class ActivationDecisions {
     if (
       (outcome.request.status === RequestStatus.ACTIVE ||
         outcome.request.status === RequestStatus.DECLINED) &&
-      !outcome.request.notifiedStatus
+      awaitsSettlement(outcome.request)
     ) {
       await endWait(this.workflow, outcome.request);
     }

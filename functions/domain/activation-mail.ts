@@ -1,11 +1,5 @@
 import { deriveActivationCode, newCodeNonce, sha256 } from '../shared/crypto.ts';
-import {
-  NotFound,
-  NotPending,
-  RequestClosed,
-  ServiceUnavailable,
-  TooManyRequests,
-} from '../shared/errors.ts';
+import { NotFound, NotPending, RequestClosed, TooManyRequests } from '../shared/errors.ts';
 import { RequestStatus } from '../shared/status.ts';
 import type { Notifications } from './notifications.ts';
 import type { RequestStore } from './ports.ts';
@@ -52,7 +46,11 @@ export class ActivationMail {
     await this.notifications.sendActivation(attached, linkFor(this.links, code));
   }
 
-  /** Partner API: mail the same link again, at most `maxResends` times. */
+  /**
+   * Partner API: mail the same link again, at most `maxResends` times. Before the first
+   * e-mail fixed the link there is nothing to send again: that one is on its way, so the
+   * resend is answered as accepted, neither counted nor sent (contract).
+   */
   async resend(
     partnerId: string,
     requestId: string,
@@ -67,7 +65,7 @@ export class ActivationMail {
       if (counted.request.resendCount >= maxResends) {
         throw new TooManyRequests(`The activation e-mail was already resent ${maxResends} times.`);
       }
-      throw new ServiceUnavailable('The first activation e-mail is still being sent.', 5);
+      return counted.request;
     }
     const request = counted.request;
     const code = await codeOf(this.links, request, request.codeNonce as string);

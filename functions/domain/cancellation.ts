@@ -1,6 +1,7 @@
 import { NotFound, NotPending } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 import { RequestStatus } from '../shared/status.ts';
+import { awaitsSettlement, CloseReason } from './lifecycle.ts';
 import type { RequestStore, Workflow } from './ports.ts';
 import type { SmartAccountRequest } from './smart-account-request.ts';
 
@@ -31,13 +32,13 @@ export class Cancellation {
   async cancel(partnerId: string, requestId: string): Promise<SmartAccountRequest> {
     const outcome = await this.requests.close(requestId, RequestStatus.CANCELLED, {
       partnerId,
-      reason: 'CancelledByPartner',
+      reason: CloseReason.CANCELLED_BY_PARTNER,
     });
     if (!outcome) throw new NotFound(`No request ${requestId}`);
     if (!outcome.won) {
       // A retry after a 503 (the signal below failed once the cancel was stored) signals
       // again, so the workflow still settles now rather than when its wait times out.
-      if (outcome.request.status === RequestStatus.CANCELLED && !outcome.request.notifiedStatus) {
+      if (outcome.request.status === RequestStatus.CANCELLED && awaitsSettlement(outcome.request)) {
         await endWait(this.workflow, outcome.request);
       }
       throw new NotPending(outcome.request.status);

@@ -1,9 +1,13 @@
 import type { RequestStatus } from '../shared/status.ts';
+import type { DomainLock } from './domain-lock.ts';
+import type { CloseGuard } from './lifecycle.ts';
 import type { SmartAccountRequest } from './smart-account-request.ts';
 
 /**
  * The small interfaces the domain depends on. DynamoDB, Step Functions and SES live in
- * adapters (functions/adapters/) that implement them.
+ * adapters (functions/adapters/) that implement them. Stores decide nothing: each write is
+ * conditional on a rule of functions/domain/lifecycle.ts or domain-lock.ts, and a failure a
+ * retry can fix is thrown as DependencyUnavailable.
  */
 
 export interface Partner {
@@ -31,28 +35,33 @@ export interface ListPage {
 
 export interface RequestStore {
   /**
-   * Stores a new PENDING_ACTIVATION request and takes its domain's lock. Throws DomainTaken
-   * when the domain has a live request.
+   * Stores a new request item. Its id is new, so an item that already exists can only be an
+   * earlier attempt of this very write (the reply was lost, the SDK retried): that counts as
+   * stored. The domain's lock is the caller's business (DomainLocks).
    */
-  create(request: SmartAccountRequest): Promise<void>;
+  insert(request: SmartAccountRequest): Promise<void>;
   get(requestId: string): Promise<SmartAccountRequest | undefined>;
   findByCodeHash(codeHash: string): Promise<SmartAccountRequest | undefined>;
+  /** Newest first. Throws ValidationFailed for a cursor that is not one of this partner's. */
   listByPartner(
     partnerId: string,
     options: { limit: number; status?: RequestStatus; cursor?: string },
   ): Promise<ListPage>;
-  /** The one arbiter: PENDING_ACTIVATION -> `to`, conditional; reports the winner either way. */
+  /**
+   * The one arbiter: writes `closingOf(to, …)` only while `mayClose` holds, and reports the
+   * winner either way; undefined when the request does not exist or is another partner's.
+   */
   close(
     requestId: string,
     to: RequestStatus,
-    options?: { partnerId?: string; reason?: string; at?: Date },
+    options?: CloseGuard & { reason?: string; at?: Date },
   ): Promise<CloseOutcome | undefined>;
-  /** Stores the current wait's task token and the activation code's hash, only while pending. */
+  /** Stores the wait's task token and the code's hash while `mayAttachActivation` holds. */
   attachActivation(
     requestId: string,
     activation: { taskToken: string; codeHash: string; codeNonce: string },
   ): Promise<SmartAccountRequest | undefined>;
-  /** Counts a resend while pending and under the limit. */
+  /** Counts a resend while `mayCountResend` holds; otherwise the request (if the partner's). */
   countResend(
     requestId: string,
     partnerId: string,
@@ -62,7 +71,19 @@ export interface RequestStore {
   >;
   /** Remembers one sent outcome e-mail so a retried Settle never sends it twice. */
   recordSentEmail(requestId: string, key: string): Promise<void>;
+  /** Sets `notifiedStatus` while `mayMarkNotified` holds; true when this call set it. */
   markNotified(requestId: string, status: RequestStatus): Promise<boolean>;
+}
+
+/** The domain locks (functions/domain/domain-lock.ts); every write is conditional. */
+export interface DomainLocks {
+  /** Writes the lock only if the domain has none; false when one exists. */
+  take(lock: DomainLock): Promise<boolean>;
+  get(domain: string): Promise<DomainLock | undefined>;
+  /** Replaces the lock only while it still names `previousHolder`; false when it does not. */
+  takeOver(lock: DomainLock, previousHolder: string): Promise<boolean>;
+  /** Deletes the lock only while it still names `lock.requestId`. */
+  release(lock: DomainLock): Promise<void>;
 }
 
 export interface IdempotencyRecord {

@@ -1,16 +1,15 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { $ZodError } from 'zod/v4/core';
 import {
+  Dependency,
+  DependencyUnavailable,
   DomainTaken,
-  EmailThrottled,
   type FieldError,
   IdempotencyInProgress,
   IdempotencyKeyReused,
   NotFound,
   NotPending,
   PayloadTooLarge,
-  ServiceUnavailable,
-  StoreUnavailable,
   TooManyRequests,
   Unauthenticated,
   UnsupportedMediaType,
@@ -44,7 +43,23 @@ const PLAIN_PROBLEMS: readonly [
   [PayloadTooLarge, 'payload-too-large', 'Payload too large', 413],
   [UnsupportedMediaType, 'unsupported-media-type', 'Unsupported media type', 415],
   [IdempotencyKeyReused, 'idempotency-key-reused', 'Idempotency-Key reused', 422],
+  [TooManyRequests, 'too-many-requests', 'Too many requests', 429],
 ];
+
+/**
+ * How long a client is asked to wait (Retry-After) when a dependency is unavailable: the
+ * HTTP layer's choice, not the domain's. DynamoDB and SES throttles have already been retried
+ * by the SDK and clear within about a second; Step Functions refusals (StartExecution's
+ * account-wide rate, signals during an outage) take a little longer to clear.
+ */
+export const RETRY_AFTER_SECONDS: Readonly<Record<Dependency, number>> = {
+  [Dependency.TABLE]: 1,
+  [Dependency.WORKFLOW]: 2,
+  [Dependency.EMAIL]: 1,
+};
+
+export const retryAfterFor = (error: DependencyUnavailable): number =>
+  RETRY_AFTER_SECONDS[error.dependency];
 
 /** Maps the named errors to RFC 9457 problems; anything unknown is a 500 with no internals. */
 export const problemFor = (error: unknown): Problem => {
@@ -80,29 +95,13 @@ export const problemFor = (error: unknown): Problem => {
       headers: { 'Retry-After': '1' },
     };
   }
-  if (error instanceof TooManyRequests) {
-    return {
-      type: problemType('too-many-requests'),
-      title: 'Too many requests',
-      status: 429,
-      detail: error.message,
-      ...(error.retryAfterSeconds
-        ? { headers: { 'Retry-After': String(error.retryAfterSeconds) } }
-        : {}),
-    };
-  }
-  if (
-    error instanceof ServiceUnavailable ||
-    error instanceof StoreUnavailable ||
-    error instanceof EmailThrottled
-  ) {
-    const retryAfter = error instanceof ServiceUnavailable ? error.retryAfterSeconds : 1;
+  if (error instanceof DependencyUnavailable) {
     return {
       type: problemType('service-unavailable'),
       title: 'Service unavailable',
       status: 503,
       detail: 'A dependency is unavailable for now. Retry after the given delay; retrying is safe.',
-      headers: { 'Retry-After': String(retryAfter) },
+      headers: { 'Retry-After': String(retryAfterFor(error)) },
     };
   }
   return {

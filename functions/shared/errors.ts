@@ -7,6 +7,11 @@ export class AppError extends Error {
   override readonly name: string = 'AppError';
 }
 
+/** Options every error takes: the failure it wraps travels as `cause` (and so into logs). */
+export interface ErrorCause {
+  readonly cause?: unknown;
+}
+
 export interface FieldError {
   readonly path: string;
   readonly message: string;
@@ -18,8 +23,9 @@ export class ValidationFailed extends AppError {
   constructor(
     readonly errors: readonly FieldError[],
     message = 'The request has invalid fields.',
+    options: ErrorCause = {},
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -72,22 +78,28 @@ export class UnsupportedMediaType extends AppError {
 /** 429: e.g. more than the allowed number of resends. */
 export class TooManyRequests extends AppError {
   override readonly name = 'TooManyRequests';
-  constructor(
-    message: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
 }
 
-/** 503: a dependency failed in a way a retry can fix. Nothing half-done was left behind. */
-export class ServiceUnavailable extends AppError {
-  override readonly name = 'ServiceUnavailable';
-  constructor(
-    message: string,
-    readonly retryAfterSeconds = 1,
-  ) {
-    super(message);
+/** The services the adapters talk to; a DependencyUnavailable names which one failed. */
+export const Dependency = {
+  TABLE: 'DynamoDB',
+  WORKFLOW: 'StepFunctions',
+  EMAIL: 'SES',
+} as const;
+export type Dependency = (typeof Dependency)[keyof typeof Dependency];
+
+/**
+ * A dependency failed in a way a retry can fix (throttling, a fault on its side, the network),
+ * after the SDK's own retries. Nothing half-done was left behind. Every adapter raises this one
+ * class (functions/adapters/dependency-errors.ts decides what is transient); the HTTP layer
+ * answers 503 with a Retry-After it chooses per dependency, and the state machine retries it.
+ */
+export class DependencyUnavailable extends AppError {
+  override readonly name: string = 'DependencyUnavailable';
+  readonly dependency: Dependency;
+  constructor(message: string, options: ErrorCause & { readonly dependency: Dependency }) {
+    super(message, { cause: options.cause });
+    this.dependency = options.dependency;
   }
 }
 
@@ -96,19 +108,22 @@ export class RequestClosed extends AppError {
   override readonly name = 'RequestClosed';
 }
 
-/** Workflow: SES throttled or failed transiently; the state machine retries with backoff. */
-export class EmailThrottled extends AppError {
+/**
+ * SES throttled or failed transiently: a DependencyUnavailable (503 for the API) with a name of
+ * its own, because the state machine retries it on a longer retrier than other dependencies.
+ * A burst over the account's SES sending rate lasts minutes, not seconds, and must delay mail
+ * instead of failing requests; a DynamoDB outage that long should surface sooner.
+ */
+export class EmailThrottled extends DependencyUnavailable {
   override readonly name = 'EmailThrottled';
+  constructor(message: string, options: ErrorCause = {}) {
+    super(message, { ...options, dependency: Dependency.EMAIL });
+  }
 }
 
 /** Workflow: SES refused the message for good (rejected, suppressed address). */
 export class EmailRejected extends AppError {
   override readonly name = 'EmailRejected';
-}
-
-/** Workflow: DynamoDB throttled or unavailable; retried by the state machine. */
-export class StoreUnavailable extends AppError {
-  override readonly name = 'StoreUnavailable';
 }
 
 /** Workflow/event Lambdas: the payload is not what the state machine or EventBridge sends. */

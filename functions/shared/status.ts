@@ -1,4 +1,7 @@
-/** Request statuses (contract). Terminal statuses never change again. */
+/**
+ * Request statuses (contract). The rules about them (which are live, which are terminal, which
+ * transitions exist) are in functions/domain/lifecycle.ts.
+ */
 export const RequestStatus = {
   PENDING_ACTIVATION: 'PENDING_ACTIVATION',
   ACTIVE: 'ACTIVE',
@@ -10,14 +13,6 @@ export const RequestStatus = {
 export type RequestStatus = (typeof RequestStatus)[keyof typeof RequestStatus];
 
 export const requestStatuses = Object.values(RequestStatus) as [RequestStatus, ...RequestStatus[]];
-
-/** A domain with a request in one of these statuses cannot be requested again (409). */
-export const liveStatuses: readonly RequestStatus[] = [
-  RequestStatus.PENDING_ACTIVATION,
-  RequestStatus.ACTIVE,
-];
-
-export const isLiveStatus = (status: RequestStatus): boolean => liveStatuses.includes(status);
 
 /** Statuses a pending request can be closed into by the workflow's close step. */
 export const WorkflowCloseStatus = {

@@ -24,10 +24,12 @@ import {
   RequestClosed,
   TooManyRequests,
 } from '../../../functions/shared/errors.ts';
-import { aRequest, InMemoryRequestStore } from './fakes.ts';
+import { aRequest, InMemoryRequestStore } from '../../support/in-memory-stores.ts';
 
-const sfn = mockClient(SFNClient);
-const ses = mockClient(SESv2Client);
+const sfnClient = new SFNClient({ region: 'us-east-1' });
+const sesClient = new SESv2Client({ region: 'us-east-1' });
+const sfn = mockClient(sfnClient);
+const ses = mockClient(sesClient);
 
 const SECRET = 'unit-test-secret';
 const BASE_URL = 'https://accounts.example';
@@ -63,13 +65,11 @@ beforeEach(() => {
   store = new InMemoryRequestStore();
   decisions = new ActivationDecisions(
     store,
-    new SfnWorkflow(new SFNClient({ region: 'us-east-1' }), 'arn:aws:states:::stateMachine:x'),
+    new SfnWorkflow(sfnClient, 'arn:aws:states:::stateMachine:x'),
   );
   mail = new ActivationMail(
     store,
-    new Notifications(
-      new SesMailer(new SESv2Client({ region: 'us-east-1' }), 'no-reply@accounts.example'),
-    ),
+    new Notifications(new SesMailer(sesClient, 'no-reply@accounts.example')),
     { secret: async () => SECRET, publicBaseUrl: () => BASE_URL },
   );
 });
@@ -257,5 +257,19 @@ describe('resending the activation e-mail', () => {
 
     await expect(mail.resend('partner-2', 'sar_01TEST', 5)).rejects.toBeInstanceOf(NotFound);
     expect(ses.calls()).toHaveLength(0);
+  });
+
+  it('accepts a resend before the first e-mail went out without counting or sending it', async () => {
+    const request = aRequest();
+    store.put(request);
+
+    const answered = await mail.resend(request.partnerId, request.id, 5);
+
+    expect(answered).toMatchObject({ id: request.id, status: 'PENDING_ACTIVATION' });
+    expect(ses.calls()).toHaveLength(0);
+    expect((await store.get(request.id))?.resendCount).toBe(0);
+    await mail.sendForWait(request.id, TOKEN);
+    for (let i = 0; i < 5; i++) await mail.resend(request.partnerId, request.id, 5);
+    expect(sentLinks()).toHaveLength(6);
   });
 });

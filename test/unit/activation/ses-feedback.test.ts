@@ -2,8 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendTaskFailureCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { aRequest } from './fakes.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { aRequest } from '../../support/in-memory-stores.ts';
 
 /** events/ses-feedback at the SDK boundary: DynamoDB and Step Functions are mocked. */
 const documents = mockClient(DynamoDBDocumentClient);
@@ -17,6 +17,11 @@ beforeAll(async () => {
   vi.stubEnv('STATE_MACHINE_ARN', 'arn:aws:states:us-east-1:000000000000:stateMachine:sar');
   // The module builds its adapters on import, as a Lambda container does.
   ({ handler } = await import('../../../functions/events/ses-feedback.ts'));
+});
+
+afterAll(() => {
+  documents.restore();
+  sfn.restore();
 });
 
 beforeEach(() => {
@@ -51,6 +56,14 @@ const event = (
 
 const pendingWithToken = aRequest({ taskToken: 'task-token-1' });
 
+/** The values the one update of the request item writes (its status, its reason). */
+const writtenValues = () => {
+  const updates = documents.commandCalls(UpdateCommand);
+  expect(updates).toHaveLength(1);
+  expect(updates[0]?.args[0].input.Key).toEqual({ PK: 'REQUEST#sar_01TEST', SK: 'REQUEST' });
+  return Object.values(updates[0]?.args[0].input.ExpressionAttributeValues ?? {});
+};
+
 describe('an SES bounce or complaint for the activation e-mail', () => {
   it('fails the request on a permanent bounce and ends the workflow’s wait', async () => {
     documents.on(UpdateCommand).resolves({ Attributes: { ...pendingWithToken, status: 'FAILED' } });
@@ -58,14 +71,9 @@ describe('an SES bounce or complaint for the activation e-mail', () => {
     const result = await handler(event());
 
     expect(result).toEqual({ failed: true });
-    expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
-      Key: { PK: 'REQUEST#sar_01TEST', SK: 'REQUEST' },
-      ConditionExpression: '#status = :pending',
-      ExpressionAttributeValues: expect.objectContaining({
-        ':to': 'FAILED',
-        ':reason': 'Bounce:Permanent:Suppressed',
-      }),
-    });
+    expect(writtenValues()).toEqual(
+      expect.arrayContaining(['FAILED', 'Bounce:Permanent:Suppressed']),
+    );
     expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
       taskToken: 'task-token-1',
       error: 'RequestClosed',
@@ -84,9 +92,7 @@ describe('an SES bounce or complaint for the activation e-mail', () => {
     });
 
     expect(result).toEqual({ failed: true });
-    expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
-      ExpressionAttributeValues: expect.objectContaining({ ':reason': 'Complaint' }),
-    });
+    expect(writtenValues()).toEqual(expect.arrayContaining(['FAILED', 'Complaint']));
   });
 
   it('ignores a transient bounce: the mailbox may still accept a later delivery', async () => {

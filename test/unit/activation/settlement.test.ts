@@ -1,14 +1,11 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   MessageRejected,
   SESv2Client,
   SendEmailCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoRequestStore } from '../../../functions/adapters/dynamo-request-store.ts';
 import { SesMailer } from '../../../functions/adapters/ses-mailer.ts';
 import { closeFromWorkflow } from '../../../functions/domain/closing.ts';
 import { Notifications } from '../../../functions/domain/notifications.ts';
@@ -16,10 +13,15 @@ import { Settlement } from '../../../functions/domain/settlement.ts';
 import type { SmartAccountRequest } from '../../../functions/domain/smart-account-request.ts';
 import { EmailThrottled, NotFound } from '../../../functions/shared/errors.ts';
 import type { RequestStatus } from '../../../functions/shared/status.ts';
-import { aRequest, InMemoryPartnerStore, InMemoryRequestStore, PARTNER } from './fakes.ts';
+import {
+  aRequest,
+  InMemoryPartnerStore,
+  InMemoryRequestStore,
+  PARTNER,
+} from '../../support/in-memory-stores.ts';
 
-const ses = mockClient(SESv2Client);
-const documents = mockClient(DynamoDBDocumentClient);
+const sesClient = new SESv2Client({ region: 'us-east-1' });
+const ses = mockClient(sesClient);
 
 let store: InMemoryRequestStore;
 let settlement: Settlement;
@@ -40,15 +42,12 @@ const closed = (status: RequestStatus, overrides: Partial<SmartAccountRequest> =
 
 beforeEach(() => {
   ses.reset();
-  documents.reset();
   ses.on(SendEmailCommand).resolves({ MessageId: 'message-1' });
   store = new InMemoryRequestStore();
   settlement = new Settlement(
     store,
     new InMemoryPartnerStore(),
-    new Notifications(
-      new SesMailer(new SESv2Client({ region: 'us-east-1' }), 'no-reply@accounts.example'),
-    ),
+    new Notifications(new SesMailer(sesClient, 'no-reply@accounts.example')),
   );
 });
 
@@ -149,57 +148,33 @@ describe('settling an outcome', () => {
 });
 
 describe('closing from the workflow (timer or undeliverable mail)', () => {
-  const conditionFailed = () =>
-    new ConditionalCheckFailedException({
-      message: 'The conditional request failed',
-      $metadata: {},
-    });
-  const requests = new DynamoRequestStore(
-    DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
-    'requests',
-    { abandonedAfterSeconds: 300 },
-  );
-
   it('expires a request that is still pending', async () => {
-    documents
-      .on(UpdateCommand)
-      .resolves({ Attributes: { ...aRequest({ status: 'EXPIRED' }), PK: 'REQUEST#sar_01TEST' } });
+    closed('PENDING_ACTIVATION');
 
-    const outcome = await closeFromWorkflow(requests, 'sar_01TEST', 'EXPIRED', 'ActivationTimeout');
+    const outcome = await closeFromWorkflow(store, 'sar_01TEST', 'EXPIRED', 'ActivationTimeout');
 
     expect(outcome).toEqual({ status: 'EXPIRED', won: true });
-    expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
-      Key: { PK: 'REQUEST#sar_01TEST', SK: 'REQUEST' },
-      ConditionExpression: '#status = :pending',
-      ExpressionAttributeValues: expect.objectContaining({
-        ':pending': 'PENDING_ACTIVATION',
-        ':to': 'EXPIRED',
-        ':reason': 'ActivationTimeout',
-      }),
+    expect(await store.get('sar_01TEST')).toMatchObject({
+      status: 'EXPIRED',
+      closeReason: 'ActivationTimeout',
+      closedAt: expect.any(String),
     });
   });
 
   it('loses to an activation that won the write as the timer fired, and reports ACTIVE', async () => {
-    documents.on(UpdateCommand).rejects(conditionFailed());
-    documents.on(GetCommand).resolves({ Item: { ...aRequest({ status: 'ACTIVE' }) } });
+    closed('ACTIVE');
 
-    const outcome = await closeFromWorkflow(requests, 'sar_01TEST', 'EXPIRED', 'ActivationTimeout');
+    const outcome = await closeFromWorkflow(store, 'sar_01TEST', 'EXPIRED', 'ActivationTimeout');
 
     expect(outcome).toEqual({ status: 'ACTIVE', won: false });
-    expect(documents).toHaveReceivedCommandTimes(UpdateCommand, 1);
-    expect(documents).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true });
+    expect((await store.get('sar_01TEST'))?.status).toBe('ACTIVE');
   });
 
   it('then mails the activation and no expiry', async () => {
-    const store = new InMemoryRequestStore(aRequest());
+    closed('PENDING_ACTIVATION');
     await store.close('sar_01TEST', 'ACTIVE');
 
     const outcome = await closeFromWorkflow(store, 'sar_01TEST', 'EXPIRED', 'ActivationTimeout');
-    settlement = new Settlement(
-      store,
-      new InMemoryPartnerStore(),
-      new Notifications(new SesMailer(new SESv2Client({ region: 'us-east-1' }), 'x@y.example')),
-    );
     await settlement.settle('sar_01TEST');
 
     expect(outcome.status).toBe('ACTIVE');
@@ -208,11 +183,8 @@ describe('closing from the workflow (timer or undeliverable mail)', () => {
   });
 
   it('throws NotFound when the request is gone', async () => {
-    documents.on(UpdateCommand).rejects(conditionFailed());
-    documents.on(GetCommand).resolves({});
-
     await expect(
-      closeFromWorkflow(requests, 'sar_missing', 'FAILED', 'EmailRejected'),
+      closeFromWorkflow(store, 'sar_missing', 'FAILED', 'EmailRejected'),
     ).rejects.toBeInstanceOf(NotFound);
   });
 });

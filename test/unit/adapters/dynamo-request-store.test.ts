@@ -1,291 +1,132 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDomainLocks } from '../../../functions/adapters/dynamo-domain-locks.ts';
 import { DynamoRequestStore } from '../../../functions/adapters/dynamo-request-store.ts';
-import type { SmartAccountRequest } from '../../../functions/domain/smart-account-request.ts';
-import {
-  DomainTaken,
-  StoreUnavailable,
-  ValidationFailed,
-} from '../../../functions/shared/errors.ts';
+import { DependencyUnavailable } from '../../../functions/shared/errors.ts';
+import { aRequest } from '../../support/in-memory-stores.ts';
 
-const documents = mockClient(DynamoDBDocumentClient);
+/**
+ * What DynamoDB's answers become, at the SDK boundary. How the stores behave is the contract
+ * suite's (request-store-contract.test.ts, on dynalite); this covers what dynalite cannot
+ * produce: throttling, faults, a dropped connection, a lost reply.
+ */
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
-const NOW = new Date('2026-11-25T10:00:00.000Z');
-const store = new DynamoRequestStore(client, 'requests', {
-  abandonedAfterSeconds: 300,
-  now: () => NOW,
-});
+const documents = mockClient(client);
+const store = new DynamoRequestStore(client, 'requests');
+const locks = new DynamoDomainLocks(client, 'requests');
+const lock = { domain: 'acme.example', requestId: 'sar_NEW', lockedAt: '2026-11-25T10:00:00.000Z' };
 
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-
-const request = (overrides: Partial<SmartAccountRequest> = {}): SmartAccountRequest => ({
-  id: 'sar_NEW',
-  partnerId: 'partner-1',
-  partnerName: 'Partner One',
-  status: 'PENDING_ACTIVATION',
-  accountName: 'Acme BV',
-  accountDomain: 'acme.example',
-  customerEmail: 'it@acme.example',
-  noteToCustomer: null,
-  userEmails: [],
-  noteToUsers: null,
-  locale: 'en',
-  createdAt: NOW.toISOString(),
-  expiresAt: '2027-02-23T10:00:00.000Z',
-  activatedAt: null,
-  closedAt: null,
-  closeReason: null,
-  history: [{ status: 'PENDING_ACTIVATION', at: NOW.toISOString() }],
-  resendCount: 0,
-  ...overrides,
-});
-
-const lockKey = { PK: 'DOMAIN#acme.example', SK: 'LOCK' };
-const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
+const throttled = () =>
+  new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
+const refused = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+const serverFault = () =>
+  Object.assign(new Error('We encountered an internal error'), {
+    name: 'InternalServerError',
+    $metadata: { httpStatusCode: 500 },
+  });
 
 beforeEach(() => {
   documents.reset();
 });
 
-describe('creating a request', () => {
-  it('takes the domain lock only if nobody holds it, then writes the request', async () => {
-    documents.on(PutCommand).resolves({});
-    await store.create(request());
-    expect(documents).toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({ ...lockKey, requestId: 'sar_NEW' }),
-      ConditionExpression: 'attribute_not_exists(PK)',
-    });
-    expect(documents).toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({
-        PK: 'REQUEST#sar_NEW',
-        GSI1PK: 'PARTNER#partner-1',
-        GSI1SK: `${NOW.toISOString()}#sar_NEW`,
-      }),
-      ConditionExpression: 'attribute_not_exists(PK)',
-    });
-  });
+describe('DynamoDB failures a retry can fix', () => {
+  it.each([
+    ['throttling', throttled],
+    ['a refused connection', refused],
+    ['a fault on its side', serverFault],
+  ])(
+    'reports %s as DynamoDB unavailable, with the SDK error as its cause',
+    async (_what, error) => {
+      const failure = error();
+      documents.onAnyCommand().rejects(failure);
 
-  it('refuses the domain while its holder is pending, without writing a request', async () => {
-    documents.on(PutCommand, { Item: lockKey }).rejects(conditionFailed());
-    documents
-      .on(GetCommand, { Key: lockKey })
-      .resolves({ Item: { requestId: 'sar_OLD', lockedAt: minutesAgo(1) } });
-    documents
-      .on(GetCommand, { Key: { PK: 'REQUEST#sar_OLD', SK: 'REQUEST' } })
-      .resolves({ Item: request({ id: 'sar_OLD', taskToken: 'token' }) });
-    await expect(store.create(request())).rejects.toBeInstanceOf(DomainTaken);
-    expect(documents).not.toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({ PK: 'REQUEST#sar_NEW' }),
+      const reads = [
+        store.get('sar_NEW'),
+        store.listByPartner('partner-1', { limit: 5 }),
+        locks.get('acme.example'),
+      ];
+      const writes = [
+        store.insert(aRequest()),
+        store.close('sar_NEW', 'CANCELLED'),
+        locks.take(lock),
+        locks.takeOver(lock, 'sar_OLD'),
+        locks.release(lock),
+      ];
+
+      for (const call of [...reads, ...writes]) {
+        const thrown = await call.then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(thrown).toBeInstanceOf(DependencyUnavailable);
+        expect(thrown).toMatchObject({ dependency: 'DynamoDB', cause: failure });
+      }
+    },
+  );
+
+  it('lets any other error through as it is: it is a bug, not an outage', async () => {
+    const invalid = Object.assign(new Error('One or more parameter values were invalid'), {
+      name: 'ValidationException',
+      $metadata: { httpStatusCode: 400 },
     });
-  });
+    documents.on(GetCommand).rejects(invalid);
 
-  it('takes over the lock of a terminal request, conditioned on the old holder', async () => {
-    documents
-      .on(PutCommand)
-      .resolves({})
-      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)', Item: lockKey })
-      .rejects(conditionFailed());
-    documents
-      .on(GetCommand, { Key: lockKey })
-      .resolves({ Item: { requestId: 'sar_OLD', lockedAt: minutesAgo(60) } });
-    documents
-      .on(GetCommand, { Key: { PK: 'REQUEST#sar_OLD', SK: 'REQUEST' } })
-      .resolves({ Item: request({ id: 'sar_OLD', status: 'EXPIRED' }) });
-    await store.create(request());
-    expect(documents).toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({ ...lockKey, requestId: 'sar_NEW' }),
-      ConditionExpression: 'requestId = :previous',
-      ExpressionAttributeValues: { ':previous': 'sar_OLD' },
-    });
-  });
-
-  it('answers DomainTaken when another create won the takeover', async () => {
-    documents.on(PutCommand).rejects(conditionFailed());
-    documents
-      .on(GetCommand, { Key: lockKey })
-      .resolves({ Item: { requestId: 'sar_OLD', lockedAt: minutesAgo(60) } });
-    documents
-      .on(GetCommand, { Key: { PK: 'REQUEST#sar_OLD', SK: 'REQUEST' } })
-      .resolves({ Item: request({ id: 'sar_OLD', status: 'CANCELLED' }) });
-    await expect(store.create(request())).rejects.toBeInstanceOf(DomainTaken);
-  });
-
-  it('frees a domain whose request never got an execution, by failing that request first', async () => {
-    documents
-      .on(PutCommand)
-      .resolves({})
-      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)', Item: lockKey })
-      .rejects(conditionFailed());
-    documents
-      .on(GetCommand, { Key: lockKey })
-      .resolves({ Item: { requestId: 'sar_OLD', lockedAt: minutesAgo(10) } });
-    documents
-      .on(GetCommand, { Key: { PK: 'REQUEST#sar_OLD', SK: 'REQUEST' } })
-      .resolves({ Item: request({ id: 'sar_OLD', createdAt: minutesAgo(10) }) });
-    documents.on(UpdateCommand).resolves({});
-    await store.create(request());
-    expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
-      Key: { PK: 'REQUEST#sar_OLD', SK: 'REQUEST' },
-      ConditionExpression: '#status = :pending AND attribute_not_exists(taskToken)',
-      ExpressionAttributeValues: expect.objectContaining({
-        ':failed': 'FAILED',
-        ':reason': 'ExecutionNotStarted',
-      }),
-    });
-  });
-
-  it('keeps a fresh lock whose request is not written yet, and frees an old orphaned one', async () => {
-    documents.on(PutCommand, { Item: lockKey }).rejects(conditionFailed());
-    documents.on(GetCommand, { Key: { PK: 'REQUEST#sar_OLD', SK: 'REQUEST' } }).resolves({});
-    documents
-      .on(GetCommand, { Key: lockKey })
-      .resolves({ Item: { requestId: 'sar_OLD', lockedAt: minutesAgo(0) } });
-    await expect(store.create(request())).rejects.toBeInstanceOf(DomainTaken);
-
-    documents.reset();
-    documents
-      .on(PutCommand)
-      .resolves({})
-      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)', Item: lockKey })
-      .rejects(conditionFailed());
-    documents.on(GetCommand, { Key: { PK: 'REQUEST#sar_OLD', SK: 'REQUEST' } }).resolves({});
-    documents
-      .on(GetCommand, { Key: lockKey })
-      .resolves({ Item: { requestId: 'sar_OLD', lockedAt: minutesAgo(5) } });
-    await store.create(request());
-    expect(documents).toHaveReceivedCommandWith(PutCommand, {
-      ConditionExpression: 'requestId = :previous',
-    });
-  });
-
-  it('releases its lock when the request write fails, and reports the store as unavailable', async () => {
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    documents
-      .on(PutCommand, { Item: lockKey })
-      .resolves({})
-      .on(PutCommand, { Item: { PK: 'REQUEST#sar_NEW' } })
-      .rejects(throttled);
-    documents.on(DeleteCommand).resolves({});
-    await expect(store.create(request())).rejects.toBeInstanceOf(StoreUnavailable);
-    expect(documents).toHaveReceivedCommandWith(DeleteCommand, {
-      Key: lockKey,
-      ConditionExpression: 'requestId = :mine',
-      ExpressionAttributeValues: { ':mine': 'sar_NEW' },
-    });
+    await expect(store.get('sar_NEW')).rejects.toBe(invalid);
   });
 });
 
-describe('changing status', () => {
-  it('changes status only from PENDING_ACTIVATION, for the owning partner', async () => {
-    documents.on(UpdateCommand).resolves({ Attributes: request({ status: 'CANCELLED' }) });
-    const outcome = await store.close('sar_NEW', 'CANCELLED', {
-      partnerId: 'partner-1',
-      reason: 'CancelledByPartner',
-    });
-    expect(outcome).toMatchObject({ won: true, request: { status: 'CANCELLED' } });
-    expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
-      ConditionExpression: '#status = :pending AND partnerId = :partnerId',
-      ExpressionAttributeNames: { '#status': 'status', '#timestamp': 'closedAt' },
-      ExpressionAttributeValues: expect.objectContaining({
-        ':pending': 'PENDING_ACTIVATION',
-        ':to': 'CANCELLED',
-        ':partnerId': 'partner-1',
-        ':change': [{ status: 'CANCELLED', at: NOW.toISOString() }],
-      }),
-    });
+describe('conditions that did not hold', () => {
+  it('counts an insert whose item exists as its own earlier attempt (the reply was lost)', async () => {
+    documents.on(PutCommand).rejects(conditionFailed());
+
+    await expect(store.insert(aRequest())).resolves.toBeUndefined();
   });
 
-  it('records activation time in activatedAt', async () => {
-    documents.on(UpdateCommand).resolves({ Attributes: request({ status: 'ACTIVE' }) });
-    await store.close('sar_NEW', 'ACTIVE');
-    expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
-      ExpressionAttributeNames: { '#status': 'status', '#timestamp': 'activatedAt' },
-    });
-  });
-
-  it('reports the winner when another change came first', async () => {
+  it('reads the winner with a consistent read after losing a close', async () => {
     documents.on(UpdateCommand).rejects(conditionFailed());
-    documents.on(GetCommand).resolves({ Item: request({ status: 'ACTIVE' }) });
-    expect(await store.close('sar_NEW', 'EXPIRED')).toMatchObject({
+    documents.on(GetCommand).resolves({ Item: aRequest({ status: 'ACTIVE' }) });
+
+    await expect(store.close('sar_01TEST', 'EXPIRED')).resolves.toMatchObject({
       won: false,
       request: { status: 'ACTIVE' },
     });
+    expect(documents).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true });
   });
 
-  it("hides another partner's request behind undefined", async () => {
-    documents.on(UpdateCommand).rejects(conditionFailed());
-    documents.on(GetCommand).resolves({ Item: request({ partnerId: 'partner-2' }) });
-    expect(await store.close('sar_NEW', 'CANCELLED', { partnerId: 'partner-1' })).toBeUndefined();
+  it('answers false for a lock that is taken, and treats a lock taken over meanwhile as not ours to release', async () => {
+    documents.on(PutCommand).rejects(conditionFailed());
+    documents.on(DeleteCommand).rejects(conditionFailed());
+
+    expect(await locks.take(lock)).toBe(false);
+    expect(await locks.takeOver(lock, 'sar_OLD')).toBe(false);
+    await expect(locks.release(lock)).resolves.toBeUndefined();
   });
 
-  it('never returns internal key attributes in a request', async () => {
-    documents.on(GetCommand).resolves({
-      Item: {
-        ...request(),
-        PK: 'REQUEST#sar_NEW',
-        SK: 'REQUEST',
-        GSI1PK: 'x',
-        GSI1SK: 'y',
-        entity: 'REQUEST',
-      },
-    });
-    const found = await store.get('sar_NEW');
-    expect(found).toEqual(request());
-  });
-});
+  it('reads a lock with a consistent read: a create decides on it', async () => {
+    documents.on(GetCommand).resolves({ Item: { requestId: 'sar_OLD', lockedAt: lock.lockedAt } });
 
-describe('listing', () => {
-  it('queries the partner index newest first and returns an opaque cursor', async () => {
-    const items = [1, 2, 3].map((n) => ({
-      ...request({ id: `sar_${n}` }),
-      PK: `REQUEST#sar_${n}`,
-      SK: 'REQUEST',
-      GSI1PK: 'PARTNER#partner-1',
-      GSI1SK: `t${n}`,
-    }));
-    documents.on(QueryCommand).resolves({ Items: items });
-    const page = await store.listByPartner('partner-1', { limit: 2 });
-    expect(page.items.map((item) => item.id)).toEqual(['sar_1', 'sar_2']);
-    expect(documents).toHaveReceivedCommandWith(QueryCommand, {
-      IndexName: 'GSI1',
-      ScanIndexForward: false,
-      ExpressionAttributeValues: { ':pk': 'PARTNER#partner-1' },
+    expect(await locks.get('acme.example')).toEqual({
+      domain: 'acme.example',
+      requestId: 'sar_OLD',
+      lockedAt: lock.lockedAt,
     });
-    const cursor = JSON.parse(Buffer.from(page.nextCursor as string, 'base64url').toString());
-    expect(cursor).toEqual({
-      PK: 'REQUEST#sar_2',
-      SK: 'REQUEST',
-      GSI1PK: 'PARTNER#partner-1',
-      GSI1SK: 't2',
+    expect(documents).toHaveReceivedCommandWith(GetCommand, {
+      Key: { PK: 'DOMAIN#acme.example', SK: 'LOCK' },
+      ConsistentRead: true,
     });
-
-    documents.reset();
-    documents.on(QueryCommand).resolves({ Items: items.slice(2) });
-    const next = await store.listByPartner('partner-1', {
-      limit: 2,
-      cursor: page.nextCursor as string,
-    });
-    expect(next).toEqual({ items: [request({ id: 'sar_3' })], nextCursor: null });
-    expect(documents).toHaveReceivedCommandWith(QueryCommand, { ExclusiveStartKey: cursor });
-  });
-
-  it("refuses a cursor pointing into another partner's list", async () => {
-    const foreign = Buffer.from(
-      JSON.stringify({ PK: 'REQUEST#x', SK: 'REQUEST', GSI1PK: 'PARTNER#partner-2', GSI1SK: 't' }),
-    ).toString('base64url');
-    await expect(
-      store.listByPartner('partner-1', { limit: 5, cursor: foreign }),
-    ).rejects.toBeInstanceOf(ValidationFailed);
-    expect(documents).not.toHaveReceivedCommand(QueryCommand);
   });
 });

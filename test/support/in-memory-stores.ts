@@ -1,0 +1,220 @@
+import {
+  type CursorKey,
+  decodeCursor,
+  encodeCursor,
+} from '../../functions/adapters/list-cursor.ts';
+import { keys } from '../../functions/adapters/table-keys.ts';
+import type { DomainLock } from '../../functions/domain/domain-lock.ts';
+import {
+  applyClosing,
+  type CloseGuard,
+  closingOf,
+  isOwnedBy,
+  mayAttachActivation,
+  mayClose,
+  mayCountResend,
+  mayMarkNotified,
+} from '../../functions/domain/lifecycle.ts';
+import type {
+  CloseOutcome,
+  DomainLocks,
+  ListPage,
+  Partner,
+  PartnerStore,
+  RequestStore,
+} from '../../functions/domain/ports.ts';
+import type { SmartAccountRequest } from '../../functions/domain/smart-account-request.ts';
+import { RequestStatus } from '../../functions/shared/status.ts';
+
+export const NOW = new Date('2026-11-25T10:00:00.000Z');
+
+export const PARTNER: Partner = {
+  id: 'partner-1',
+  name: 'Partner One',
+  contactEmail: 'ops@partner.example',
+};
+
+export const aRequest = (overrides: Partial<SmartAccountRequest> = {}): SmartAccountRequest => ({
+  id: 'sar_01TEST',
+  partnerId: PARTNER.id,
+  partnerName: PARTNER.name,
+  status: RequestStatus.PENDING_ACTIVATION,
+  accountName: 'Acme BV',
+  accountDomain: 'acme.example',
+  customerEmail: 'it@acme.example',
+  noteToCustomer: 'Please activate.',
+  userEmails: ['a@acme.example', 'b@acme.example'],
+  noteToUsers: 'Welcome.',
+  locale: 'en',
+  createdAt: NOW.toISOString(),
+  expiresAt: '2027-02-23T10:00:00.000Z',
+  activatedAt: null,
+  closedAt: null,
+  closeReason: null,
+  history: [{ status: RequestStatus.PENDING_ACTIVATION, at: NOW.toISOString() }],
+  resendCount: 0,
+  ...overrides,
+});
+
+const cursorKeyOf = (request: SmartAccountRequest): CursorKey => ({
+  ...keys.request(request.id),
+  GSI1PK: keys.partnerRequestsIndex(request.partnerId),
+  GSI1SK: `${request.createdAt}#${request.id}`,
+});
+
+/**
+ * The RequestStore contract in memory. Each write applies the same rule of
+ * functions/domain/lifecycle.ts that the DynamoDB adapter states as a condition, and
+ * test/unit/adapters/request-store-contract.test.ts runs the same cases against both, so this
+ * fake cannot drift from the real store.
+ */
+export class InMemoryRequestStore implements RequestStore {
+  readonly requests = new Map<string, SmartAccountRequest>();
+  readonly codes = new Map<string, string>();
+  readonly calls: string[] = [];
+  /** The time a close is stamped with when the caller gives none. */
+  now: () => Date = () => NOW;
+
+  constructor(...initial: SmartAccountRequest[]) {
+    for (const request of initial) this.put(request);
+  }
+
+  /** Test setup: a request as it would be stored by now, with its code item if it has one. */
+  put(request: SmartAccountRequest): void {
+    this.requests.set(request.id, request);
+    if (request.codeHash) this.codes.set(request.codeHash, request.id);
+  }
+
+  async insert(request: SmartAccountRequest): Promise<void> {
+    this.calls.push(`insert ${request.id}`);
+    if (!this.requests.has(request.id)) this.requests.set(request.id, request);
+  }
+
+  async get(requestId: string): Promise<SmartAccountRequest | undefined> {
+    this.calls.push(`get ${requestId}`);
+    return this.requests.get(requestId);
+  }
+
+  async findByCodeHash(codeHash: string): Promise<SmartAccountRequest | undefined> {
+    const id = this.codes.get(codeHash);
+    return id ? this.requests.get(id) : undefined;
+  }
+
+  async listByPartner(
+    partnerId: string,
+    options: { limit: number; status?: RequestStatus; cursor?: string },
+  ): Promise<ListPage> {
+    const partitionKey = keys.partnerRequestsIndex(partnerId);
+    const after = options.cursor ? decodeCursor(options.cursor, partitionKey).GSI1SK : undefined;
+    const matching = [...this.requests.values()]
+      .filter((request) => request.partnerId === partnerId)
+      .filter((request) => !options.status || request.status === options.status)
+      // Newest first, in DynamoDB's byte order of the index's sort key.
+      .sort((a, b) => (cursorKeyOf(a).GSI1SK < cursorKeyOf(b).GSI1SK ? 1 : -1))
+      .filter((request) => after === undefined || cursorKeyOf(request).GSI1SK < after);
+    const items = matching.slice(0, options.limit);
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: matching.length > items.length && last ? encodeCursor(cursorKeyOf(last)) : null,
+    };
+  }
+
+  async close(
+    requestId: string,
+    to: RequestStatus,
+    options: CloseGuard & { reason?: string; at?: Date } = {},
+  ): Promise<CloseOutcome | undefined> {
+    this.calls.push(`close ${requestId} ${to}`);
+    const current = this.requests.get(requestId);
+    if (!current || !isOwnedBy(current, options.partnerId)) return undefined;
+    if (!mayClose(current, to, options)) return { won: false, request: current };
+    const closed = applyClosing(current, closingOf(to, options.at ?? this.now(), options.reason));
+    this.requests.set(requestId, closed);
+    return { won: true, request: closed };
+  }
+
+  async attachActivation(
+    requestId: string,
+    activation: { taskToken: string; codeHash: string; codeNonce: string },
+  ): Promise<SmartAccountRequest | undefined> {
+    this.codes.set(activation.codeHash, requestId);
+    const current = this.requests.get(requestId);
+    if (!current || !mayAttachActivation(current, activation.codeNonce)) return undefined;
+    const attached = { ...current, ...activation };
+    this.requests.set(requestId, attached);
+    return attached;
+  }
+
+  async countResend(
+    requestId: string,
+    partnerId: string,
+    maxResends: number,
+  ): Promise<
+    { ok: true; request: SmartAccountRequest } | { ok: false; request?: SmartAccountRequest }
+  > {
+    const current = this.requests.get(requestId);
+    if (!current || !isOwnedBy(current, partnerId)) return { ok: false };
+    if (!mayCountResend(current, partnerId, maxResends)) return { ok: false, request: current };
+    const counted = { ...current, resendCount: current.resendCount + 1 };
+    this.requests.set(requestId, counted);
+    return { ok: true, request: counted };
+  }
+
+  async recordSentEmail(requestId: string, key: string): Promise<void> {
+    this.calls.push(`recordSentEmail ${key}`);
+    const current = this.requests.get(requestId);
+    if (!current) return;
+    this.requests.set(requestId, {
+      ...current,
+      sentEmails: new Set([...(current.sentEmails ?? []), key]),
+    });
+  }
+
+  async markNotified(requestId: string, status: RequestStatus): Promise<boolean> {
+    this.calls.push(`markNotified ${status}`);
+    const current = this.requests.get(requestId);
+    if (!current || !mayMarkNotified(current, status)) return false;
+    this.requests.set(requestId, { ...current, notifiedStatus: status });
+    return true;
+  }
+}
+
+/** The DomainLocks contract in memory: the same conditional writes as DynamoDomainLocks. */
+export class InMemoryDomainLocks implements DomainLocks {
+  readonly locks = new Map<string, DomainLock>();
+
+  async take(lock: DomainLock): Promise<boolean> {
+    if (this.locks.has(lock.domain)) return false;
+    this.locks.set(lock.domain, lock);
+    return true;
+  }
+
+  async get(domain: string): Promise<DomainLock | undefined> {
+    return this.locks.get(domain);
+  }
+
+  async takeOver(lock: DomainLock, previousHolder: string): Promise<boolean> {
+    if (this.locks.get(lock.domain)?.requestId !== previousHolder) return false;
+    this.locks.set(lock.domain, lock);
+    return true;
+  }
+
+  async release(lock: DomainLock): Promise<void> {
+    if (this.locks.get(lock.domain)?.requestId === lock.requestId) this.locks.delete(lock.domain);
+  }
+}
+
+export class InMemoryPartnerStore implements PartnerStore {
+  constructor(private readonly partners: readonly Partner[] = [PARTNER]) {}
+
+  async findByApiKeyHash(): Promise<Partner | undefined> {
+    return undefined;
+  }
+
+  async get(partnerId: string): Promise<Partner | undefined> {
+    return this.partners.find((partner) => partner.id === partnerId);
+  }
+
+  async create(): Promise<void> {}
+}

@@ -1,0 +1,553 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDomainLocks } from '../../../functions/adapters/dynamo-domain-locks.ts';
+import { DynamoRequestStore } from '../../../functions/adapters/dynamo-request-store.ts';
+import type { DomainLock } from '../../../functions/domain/domain-lock.ts';
+import type { DomainLocks, RequestStore, Workflow } from '../../../functions/domain/ports.ts';
+import { RequestIntake } from '../../../functions/domain/request-intake.ts';
+import type { SmartAccountRequest } from '../../../functions/domain/smart-account-request.ts';
+import { newRequestId } from '../../../functions/shared/crypto.ts';
+import { DomainTaken, ValidationFailed } from '../../../functions/shared/errors.ts';
+import { type DynaliteTable, startDynaliteTable } from '../../support/dynalite-table.ts';
+import {
+  aRequest,
+  InMemoryDomainLocks,
+  InMemoryRequestStore,
+  NOW,
+} from '../../support/in-memory-stores.ts';
+
+/**
+ * The same store cases against the in-memory fake the domain tests use and against the real
+ * adapters on dynalite: if the fake drifts from DynamoDB's behaviour, one of the two fails.
+ */
+
+interface Backend {
+  readonly requests: RequestStore;
+  readonly locks: DomainLocks;
+}
+
+let clock = NOW;
+const now = () => clock;
+const minutesLater = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+
+let table: DynaliteTable | undefined;
+
+beforeAll(async () => {
+  table = await startDynaliteTable();
+});
+
+afterAll(async () => {
+  await table?.stop();
+});
+
+const backends: [string, () => Backend][] = [
+  [
+    'the in-memory fake',
+    () => {
+      const requests = new InMemoryRequestStore();
+      requests.now = now;
+      return { requests, locks: new InMemoryDomainLocks() };
+    },
+  ],
+  [
+    'DynamoDB (dynalite)',
+    () => {
+      if (!table) throw new Error('dynalite did not start');
+      return {
+        requests: new DynamoRequestStore(table.documents, table.tableName, { now }),
+        locks: new DynamoDomainLocks(table.documents, table.tableName),
+      };
+    },
+  ],
+];
+
+let sequence = 0;
+/** Every case gets its own ids, domain and partner: the dynalite table is shared. */
+const unique = () => `${process.pid}-${++sequence}`;
+
+const newRequest = (overrides: Partial<SmartAccountRequest> = {}): SmartAccountRequest => {
+  const n = unique();
+  return aRequest({
+    id: newRequestId(),
+    accountDomain: `acme-${n}.example`,
+    partnerId: `partner-${n}`,
+    ...overrides,
+  });
+};
+
+const neverStarting: Workflow = {
+  start: async () => {},
+  resume: async () => true,
+  abort: async () => true,
+};
+
+describe.each(backends)('the request store on %s', (_name, open) => {
+  let requests: RequestStore;
+  let locks: DomainLocks;
+
+  beforeEach(() => {
+    clock = NOW;
+    ({ requests, locks } = open());
+  });
+
+  const stored = async (overrides: Partial<SmartAccountRequest> = {}) => {
+    const request = newRequest(overrides);
+    await requests.insert(request);
+    return request;
+  };
+
+  describe('storing requests', () => {
+    it('reads a stored request back exactly as it was written, with no key attributes', async () => {
+      const request = await stored();
+
+      expect(await requests.get(request.id)).toEqual(request);
+    });
+
+    it('treats a retried insert of the same request as stored, once', async () => {
+      const request = await stored();
+
+      await requests.insert(request);
+
+      expect(await requests.get(request.id)).toEqual(request);
+    });
+
+    it('answers undefined for a request that does not exist', async () => {
+      expect(await requests.get(newRequestId())).toBeUndefined();
+    });
+  });
+
+  describe('closing: the one arbiter', () => {
+    it('lets the first close win and tells every later one who won', async () => {
+      const request = await stored();
+
+      const cancelled = await requests.close(request.id, 'CANCELLED', {
+        reason: 'CancelledByPartner',
+      });
+      const expired = await requests.close(request.id, 'EXPIRED', { reason: 'ActivationTimeout' });
+
+      expect(cancelled?.won).toBe(true);
+      expect(expired).toEqual({ won: false, request: cancelled?.request });
+      expect(await requests.get(request.id)).toEqual(cancelled?.request);
+    });
+
+    it('stamps an activation in activatedAt and any other close in closedAt, with its history', async () => {
+      const toActivate = await stored();
+      const toDecline = await stored();
+      clock = minutesLater(5);
+
+      const activated = await requests.close(toActivate.id, 'ACTIVE');
+      const declined = await requests.close(toDecline.id, 'DECLINED', {
+        reason: 'DeclinedByCustomer',
+      });
+
+      const at = clock.toISOString();
+      expect(activated?.request).toMatchObject({
+        status: 'ACTIVE',
+        activatedAt: at,
+        closedAt: null,
+        closeReason: null,
+      });
+      expect(declined?.request).toMatchObject({
+        status: 'DECLINED',
+        activatedAt: null,
+        closedAt: at,
+        closeReason: 'DeclinedByCustomer',
+      });
+      expect(declined?.request.history).toEqual([...toDecline.history, { status: 'DECLINED', at }]);
+    });
+
+    it('uses the time it is given rather than its own clock', async () => {
+      const request = await stored();
+      const at = minutesLater(90);
+
+      const outcome = await requests.close(request.id, 'EXPIRED', { at });
+
+      expect(outcome?.request.closedAt).toBe(at.toISOString());
+    });
+
+    it("hides another partner's request and a missing one behind undefined", async () => {
+      const request = await stored();
+
+      expect(
+        await requests.close(request.id, 'CANCELLED', { partnerId: 'someone-else' }),
+      ).toBeUndefined();
+      expect(await requests.close(newRequestId(), 'CANCELLED')).toBeUndefined();
+      expect((await requests.get(request.id))?.status).toBe('PENDING_ACTIVATION');
+      expect(
+        (await requests.close(request.id, 'CANCELLED', { partnerId: request.partnerId }))?.won,
+      ).toBe(true);
+    });
+
+    it('closes an unstarted request only while no execution stored a task token', async () => {
+      const unstarted = await stored();
+      const started = await stored();
+      await requests.attachActivation(started.id, {
+        taskToken: 'token',
+        codeHash: `hash-${unique()}`,
+        codeNonce: 'nonce',
+      });
+
+      const failed = await requests.close(unstarted.id, 'FAILED', { unstartedOnly: true });
+      const kept = await requests.close(started.id, 'FAILED', { unstartedOnly: true });
+
+      expect(failed?.won).toBe(true);
+      expect(kept).toMatchObject({ won: false, request: { status: 'PENDING_ACTIVATION' } });
+    });
+  });
+
+  describe('the activation link', () => {
+    it('stores the task token and code hash of a pending request and finds it by the hash', async () => {
+      const request = await stored();
+      const codeHash = `hash-${unique()}`;
+
+      const attached = await requests.attachActivation(request.id, {
+        taskToken: 'token-1',
+        codeHash,
+        codeNonce: 'nonce-1',
+      });
+
+      expect(attached).toMatchObject({ taskToken: 'token-1', codeHash, codeNonce: 'nonce-1' });
+      expect(await requests.findByCodeHash(codeHash)).toEqual(attached);
+      expect(await requests.findByCodeHash(`hash-${unique()}`)).toBeUndefined();
+    });
+
+    it('keeps the first nonce: a retry with it replaces the token, another nonce is refused', async () => {
+      const request = await stored();
+      const codeHash = `hash-${unique()}`;
+      await requests.attachActivation(request.id, { taskToken: 't1', codeHash, codeNonce: 'n1' });
+
+      const retried = await requests.attachActivation(request.id, {
+        taskToken: 't2',
+        codeHash,
+        codeNonce: 'n1',
+      });
+      const other = await requests.attachActivation(request.id, {
+        taskToken: 't3',
+        codeHash: `hash-${unique()}`,
+        codeNonce: 'n2',
+      });
+
+      expect(retried?.taskToken).toBe('t2');
+      expect(other).toBeUndefined();
+      expect(await requests.get(request.id)).toMatchObject({ taskToken: 't2', codeNonce: 'n1' });
+    });
+
+    it('attaches nothing to a closed or missing request', async () => {
+      const request = await stored();
+      await requests.close(request.id, 'CANCELLED');
+      const activation = { taskToken: 't', codeHash: `hash-${unique()}`, codeNonce: 'n' };
+
+      expect(await requests.attachActivation(request.id, activation)).toBeUndefined();
+      expect(await requests.attachActivation(newRequestId(), activation)).toBeUndefined();
+      expect((await requests.get(request.id))?.taskToken).toBeUndefined();
+    });
+  });
+
+  describe('resends', () => {
+    const attached = async () => {
+      const request = await stored();
+      await requests.attachActivation(request.id, {
+        taskToken: 't',
+        codeHash: `hash-${unique()}`,
+        codeNonce: 'n',
+      });
+      return request;
+    };
+
+    it('does not count a resend before the first e-mail fixed the link', async () => {
+      const request = await stored();
+
+      expect(await requests.countResend(request.id, request.partnerId, 5)).toEqual({
+        ok: false,
+        request,
+      });
+    });
+
+    it('counts resends up to the limit, then reports the request unchanged', async () => {
+      const request = await attached();
+
+      const first = await requests.countResend(request.id, request.partnerId, 2);
+      const second = await requests.countResend(request.id, request.partnerId, 2);
+      const third = await requests.countResend(request.id, request.partnerId, 2);
+
+      expect([first.ok, second.ok, third.ok]).toEqual([true, true, false]);
+      expect(third.request?.resendCount).toBe(2);
+    });
+
+    it("hides another partner's request and reports a closed one without counting", async () => {
+      const request = await attached();
+
+      expect(await requests.countResend(request.id, 'someone-else', 5)).toEqual({ ok: false });
+      expect(await requests.countResend(newRequestId(), request.partnerId, 5)).toEqual({
+        ok: false,
+      });
+      await requests.close(request.id, 'EXPIRED');
+      const closed = await requests.countResend(request.id, request.partnerId, 5);
+      expect(closed).toMatchObject({ ok: false, request: { status: 'EXPIRED', resendCount: 0 } });
+    });
+  });
+
+  describe('settling', () => {
+    it('records each sent e-mail key once', async () => {
+      const request = await stored({ status: 'ACTIVE' });
+
+      await requests.recordSentEmail(request.id, 'activated-partner');
+      await requests.recordSentEmail(request.id, 'activated-user:a@acme.example');
+      await requests.recordSentEmail(request.id, 'activated-partner');
+
+      expect((await requests.get(request.id))?.sentEmails).toEqual(
+        new Set(['activated-partner', 'activated-user:a@acme.example']),
+      );
+    });
+
+    it('does not bring a missing request into being by recording an e-mail for it', async () => {
+      const id = newRequestId();
+
+      await requests.recordSentEmail(id, 'expired-partner');
+
+      expect(await requests.get(id)).toBeUndefined();
+    });
+
+    it('marks a status notified once, and only the status the request has', async () => {
+      const request = await stored({ status: 'EXPIRED' });
+
+      expect(await requests.markNotified(request.id, 'ACTIVE')).toBe(false);
+      expect(await requests.markNotified(request.id, 'EXPIRED')).toBe(true);
+      expect(await requests.markNotified(request.id, 'EXPIRED')).toBe(false);
+      expect((await requests.get(request.id))?.notifiedStatus).toBe('EXPIRED');
+      expect(await requests.markNotified(newRequestId(), 'EXPIRED')).toBe(false);
+    });
+  });
+
+  describe('listing', () => {
+    /** Five requests of one partner a minute apart, and one of another partner. */
+    const listed = async () => {
+      const partnerId = `partner-${unique()}`;
+      const ids: string[] = [];
+      for (let minute = 0; minute < 5; minute++) {
+        const request = newRequest({
+          partnerId,
+          createdAt: minutesLater(minute).toISOString(),
+          status: minute % 2 ? 'CANCELLED' : 'PENDING_ACTIVATION',
+        });
+        await requests.insert(request);
+        ids.unshift(request.id);
+      }
+      await requests.insert(newRequest());
+      return { partnerId, newestFirst: ids };
+    };
+
+    it("pages a partner's requests newest first, without overlap or gaps, ending with a null cursor", async () => {
+      const { partnerId, newestFirst } = await listed();
+
+      const seen: string[] = [];
+      const cursors: (string | null)[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await requests.listByPartner(partnerId, { limit: 2, cursor });
+        seen.push(...page.items.map((item) => item.id));
+        cursors.push(page.nextCursor);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+
+      expect(seen).toEqual(newestFirst);
+      expect(cursors.map((next) => next === null)).toEqual([false, false, true]);
+    });
+
+    it('filters by status', async () => {
+      const { partnerId, newestFirst } = await listed();
+
+      const page = await requests.listByPartner(partnerId, { limit: 10, status: 'CANCELLED' });
+
+      expect(page.items.map((item) => item.id)).toEqual([newestFirst[1], newestFirst[3]]);
+      expect(page.nextCursor).toBeNull();
+    });
+
+    it("refuses another partner's cursor and a tampered one with ValidationFailed", async () => {
+      const { partnerId } = await listed();
+      const { nextCursor } = await requests.listByPartner(partnerId, { limit: 1 });
+
+      await expect(
+        requests.listByPartner('someone-else', { limit: 1, cursor: nextCursor ?? '' }),
+      ).rejects.toBeInstanceOf(ValidationFailed);
+      await expect(
+        requests.listByPartner(partnerId, { limit: 1, cursor: 'not-a-cursor' }),
+      ).rejects.toBeInstanceOf(ValidationFailed);
+      await expect(
+        requests.listByPartner(partnerId, {
+          limit: 1,
+          cursor: Buffer.from(JSON.stringify({ PK: 'REQUEST#', SK: 'REQUEST' })).toString(
+            'base64url',
+          ),
+        }),
+      ).rejects.toBeInstanceOf(ValidationFailed);
+    });
+  });
+
+  describe('domain locks', () => {
+    const aLock = (domain: string, requestId = newRequestId()): DomainLock => ({
+      domain,
+      requestId,
+      lockedAt: NOW.toISOString(),
+    });
+
+    it('takes a free domain once', async () => {
+      const domain = `lock-${unique()}.example`;
+      const first = aLock(domain);
+
+      expect(await locks.take(first)).toBe(true);
+      expect(await locks.take(aLock(domain))).toBe(false);
+      expect(await locks.get(domain)).toEqual(first);
+      expect(await locks.get(`free-${unique()}.example`)).toBeUndefined();
+    });
+
+    it('takes a lock over only from the holder it still names', async () => {
+      const domain = `lock-${unique()}.example`;
+      const first = aLock(domain);
+      const second = aLock(domain);
+      await locks.take(first);
+
+      expect(await locks.takeOver(second, first.requestId)).toBe(true);
+      expect(await locks.takeOver(aLock(domain), first.requestId)).toBe(false);
+      expect(await locks.takeOver(aLock(`free-${unique()}.example`), first.requestId)).toBe(false);
+      expect(await locks.get(domain)).toEqual(second);
+    });
+
+    it('releases only its own lock', async () => {
+      const domain = `lock-${unique()}.example`;
+      const mine = aLock(domain);
+      await locks.take(mine);
+
+      await locks.release(aLock(domain));
+      expect(await locks.get(domain)).toEqual(mine);
+      await locks.release(mine);
+      expect(await locks.get(domain)).toBeUndefined();
+    });
+  });
+
+  describe('creating through RequestIntake: one live request per domain', () => {
+    const intake = (options: { abandonedAfterSeconds?: number } = {}) =>
+      new RequestIntake(requests, locks, neverStarting, {
+        activationTimeoutSeconds: 3600,
+        abandonedAfterSeconds: options.abandonedAfterSeconds ?? 300,
+        orphanLockAfterSeconds: 60,
+        now,
+      });
+    const requester = { partnerId: 'partner-1', partnerName: 'Partner One' };
+    const input = (accountDomain: string) => ({
+      accountName: 'Acme BV',
+      accountDomain,
+      customerEmail: `it@${accountDomain}`,
+      noteToCustomer: null,
+      userEmails: [],
+      noteToUsers: null,
+      locale: 'en' as const,
+    });
+    const domain = () => `intake-${unique()}.example`;
+
+    it('stores the request and its lock, and refuses a second live request for the domain', async () => {
+      const accountDomain = domain();
+      const first = await intake().create(requester, input(accountDomain));
+
+      await expect(intake().create(requester, input(accountDomain))).rejects.toBeInstanceOf(
+        DomainTaken,
+      );
+      expect(await requests.get(first.id)).toEqual(first);
+      expect((await locks.get(accountDomain))?.requestId).toBe(first.id);
+    });
+
+    it('takes over the domain of a request that closed', async () => {
+      const accountDomain = domain();
+      const first = await intake().create(requester, input(accountDomain));
+      await requests.close(first.id, 'DECLINED');
+
+      const second = await intake().create(requester, input(accountDomain));
+
+      expect((await locks.get(accountDomain))?.requestId).toBe(second.id);
+    });
+
+    it('keeps the domain of an ACTIVE request for good', async () => {
+      const accountDomain = domain();
+      const first = await intake().create(requester, input(accountDomain));
+      await requests.close(first.id, 'ACTIVE');
+      clock = minutesLater(60 * 24 * 365);
+
+      await expect(intake().create(requester, input(accountDomain))).rejects.toBeInstanceOf(
+        DomainTaken,
+      );
+    });
+
+    it('fails a holder whose execution never started, then takes its domain', async () => {
+      const accountDomain = domain();
+      const abandoned = await intake().create(requester, input(accountDomain));
+      clock = minutesLater(6);
+
+      const next = await intake().create(requester, input(accountDomain));
+
+      expect(await requests.get(abandoned.id)).toMatchObject({
+        status: 'FAILED',
+        closeReason: 'ExecutionNotStarted',
+        closedAt: clock.toISOString(),
+      });
+      expect((await locks.get(accountDomain))?.requestId).toBe(next.id);
+    });
+
+    it('keeps the domain of an unstarted holder within the grace period, and of a started one after it', async () => {
+      const accountDomain = domain();
+      const holder = await intake().create(requester, input(accountDomain));
+      clock = minutesLater(4);
+      await expect(intake().create(requester, input(accountDomain))).rejects.toBeInstanceOf(
+        DomainTaken,
+      );
+
+      await requests.attachActivation(holder.id, {
+        taskToken: 'token',
+        codeHash: `hash-${unique()}`,
+        codeNonce: 'nonce',
+      });
+      clock = minutesLater(60);
+      await expect(intake().create(requester, input(accountDomain))).rejects.toBeInstanceOf(
+        DomainTaken,
+      );
+      expect((await requests.get(holder.id))?.status).toBe('PENDING_ACTIVATION');
+    });
+
+    it('keeps a fresh lock whose request is not written yet, and takes over an old orphan', async () => {
+      const accountDomain = domain();
+      const orphan = {
+        domain: accountDomain,
+        requestId: newRequestId(),
+        lockedAt: NOW.toISOString(),
+      };
+      await locks.take(orphan);
+      clock = new Date(NOW.getTime() + 30_000);
+      await expect(intake().create(requester, input(accountDomain))).rejects.toBeInstanceOf(
+        DomainTaken,
+      );
+
+      clock = minutesLater(2);
+      const next = await intake().create(requester, input(accountDomain));
+
+      expect((await locks.get(accountDomain))?.requestId).toBe(next.id);
+    });
+
+    it('lets exactly one of concurrent creates take a freed domain', async () => {
+      const accountDomain = domain();
+      const first = await intake().create(requester, input(accountDomain));
+      await requests.close(first.id, 'CANCELLED');
+
+      const results = await Promise.allSettled(
+        Array.from({ length: 5 }, () => intake().create(requester, input(accountDomain))),
+      );
+
+      const won = results.filter((result) => result.status === 'fulfilled');
+      const refused = results.filter((result) => result.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(refused.map((result) => (result as PromiseRejectedResult).reason)).toEqual(
+        Array(4).fill(expect.any(DomainTaken)),
+      );
+      expect((await locks.get(accountDomain))?.requestId).toBe(
+        (won[0] as PromiseFulfilledResult<SmartAccountRequest>).value.id,
+      );
+    });
+  });
+});
