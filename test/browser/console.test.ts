@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningStack, startStack } from '../../local/stack.ts';
@@ -13,6 +14,11 @@ import {
   screenshot,
   signIn,
 } from './support/console-page.ts';
+
+/** What the console page loads: the modules and the style sheet in its asset directory. */
+const consoleFiles = readdirSync(new URL('../../functions/console/assets/', import.meta.url))
+  .filter((file) => /\.(?:js|css)$/.test(file))
+  .sort();
 
 // One partner per test, so no test sees another's requests in its list.
 const keys = Array.from({ length: 4 }, () => randomBytes(24).toString('base64url'));
@@ -222,6 +228,32 @@ describe('partner console', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     expect(await page.evaluate(() => localStorage.getItem('sar.partnerKey'))).toBeNull();
+    expect(problems).toEqual([]);
+  });
+
+  it('loads its modules from its own origin and revalidates them on every load', async () => {
+    const { page, problems } = await openConsole(browser, stack.apiUrl);
+    /** Status of each console file the page fetched, by path. */
+    const fetched = new Map<string, number>();
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (url.pathname.startsWith('/console/')) fetched.set(url.pathname, response.status());
+    });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await expect.poll(() => fetched.size, eventually).toBe(consoleFiles.length);
+    expect([...fetched.keys()].sort()).toEqual(consoleFiles.map((file) => `/console/${file}`));
+    // A reload sends each ETag back; unchanged files come back as 304 without a body.
+    expect(new Set(fetched.values())).toEqual(new Set([304]));
+
+    const scripts = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((entry) => new URL(entry.name))
+        .filter((url) => url.pathname.endsWith('.js'))
+        .map((url) => url.origin),
+    );
+    expect(new Set(scripts)).toEqual(new Set([new URL(stack.apiUrl).origin]));
     expect(problems).toEqual([]);
   });
 
