@@ -2,7 +2,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -10,27 +9,14 @@ import { type CloseGuard, closingOf, isOwnedBy } from '../domain/lifecycle.ts';
 import type { CloseOutcome, ListPage, RequestStore } from '../domain/ports.ts';
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
 import { RequestStatus } from '../shared/status.ts';
-import { type CursorKey, cursorKeyOf, decodeCursor, encodeCursor } from './list-cursor.ts';
+import { requestItem, STATUS_NAME, toRequest } from './request-items.ts';
+import { queryPartnerRequests } from './request-list-query.ts';
 import { isConditionFailed, storeCall } from './store-errors.ts';
-import { keys, PARTNER_REQUESTS_INDEX } from './table-keys.ts';
+import { keys } from './table-keys.ts';
 
 export interface DynamoRequestStoreOptions {
   readonly now?: () => Date;
 }
-
-const INTERNAL_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'entity'] as const;
-
-const toRequest = (item: Record<string, unknown>): SmartAccountRequest => {
-  const copy: Record<string, unknown> = { ...item };
-  for (const attribute of INTERNAL_ATTRIBUTES) delete copy[attribute];
-  return copy as unknown as SmartAccountRequest;
-};
-
-/** `status` is a DynamoDB reserved word. */
-const STATUS_NAME = { '#status': 'status' } as const;
-
-/** Rounds of a filtered list query before a page is returned short, with a cursor. */
-const MAX_QUERY_ROUNDS = 10;
 
 /**
  * Request items and activation-code items in the one table. The rules are the domain's
@@ -56,13 +42,7 @@ export class DynamoRequestStore implements RequestStore {
         this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: {
-              ...keys.request(request.id),
-              entity: 'REQUEST',
-              GSI1PK: keys.partnerRequestsIndex(request.partnerId),
-              GSI1SK: `${request.createdAt}#${request.id}`,
-              ...request,
-            },
+            Item: requestItem(request),
             ConditionExpression: 'attribute_not_exists(PK)',
           }),
         ),
@@ -101,52 +81,11 @@ export class DynamoRequestStore implements RequestStore {
     return requestId ? this.get(requestId) : undefined;
   }
 
-  async listByPartner(
+  listByPartner(
     partnerId: string,
     options: { limit: number; status?: RequestStatus; cursor?: string },
   ): Promise<ListPage> {
-    const partitionKey = keys.partnerRequestsIndex(partnerId);
-    let startKey = options.cursor ? decodeCursor(options.cursor, partitionKey) : undefined;
-    const items: SmartAccountRequest[] = [];
-    let cursorKey: CursorKey | undefined;
-    // A status filter is applied after DynamoDB's Limit, so keep querying (bounded) until the
-    // page is full. The cursor is the key of the last item returned (or the last key
-    // evaluated), so pages never overlap or skip.
-    for (let round = 0; round < MAX_QUERY_ROUNDS; round++) {
-      const remaining = options.limit - items.length;
-      const page = await storeCall(() =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: PARTNER_REQUESTS_INDEX,
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: {
-              ':pk': partitionKey,
-              ...(options.status ? { ':status': options.status } : {}),
-            },
-            ...(options.status
-              ? { FilterExpression: '#status = :status', ExpressionAttributeNames: STATUS_NAME }
-              : {}),
-            ScanIndexForward: false,
-            Limit: options.status ? 100 : remaining + 1,
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      const pageItems = page.Items ?? [];
-      const taken = pageItems.slice(0, remaining);
-      items.push(...taken.map(toRequest));
-      const last = taken.at(-1);
-      if (last) cursorKey = cursorKeyOf(last);
-      if (taken.length < pageItems.length) {
-        return { items, nextCursor: encodeCursor(cursorKey) };
-      }
-      startKey = page.LastEvaluatedKey as CursorKey | undefined;
-      if (!startKey) return { items, nextCursor: null };
-      cursorKey = startKey;
-      if (items.length === options.limit) break;
-    }
-    return { items, nextCursor: encodeCursor(cursorKey) };
+    return queryPartnerRequests(this.client, this.tableName, partnerId, options);
   }
 
   async close(

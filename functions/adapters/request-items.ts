@@ -1,0 +1,23 @@
+import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
+import { keys } from './table-keys.ts';
+
+/** A request as its item in the table: key attributes for the item and the partner index. */
+export const requestItem = (request: SmartAccountRequest): Record<string, unknown> => ({
+  ...keys.request(request.id),
+  entity: 'REQUEST',
+  GSI1PK: keys.partnerRequestsIndex(request.partnerId),
+  GSI1SK: `${request.createdAt}#${request.id}`,
+  ...request,
+});
+
+const INTERNAL_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'entity'] as const;
+
+/** The request an item holds, without the table's own attributes. */
+export const toRequest = (item: Record<string, unknown>): SmartAccountRequest => {
+  const copy: Record<string, unknown> = { ...item };
+  for (const attribute of INTERNAL_ATTRIBUTES) delete copy[attribute];
+  return copy as unknown as SmartAccountRequest;
+};
+
+/** `status` is a DynamoDB reserved word. */
+export const STATUS_NAME = { '#status': 'status' } as const;
