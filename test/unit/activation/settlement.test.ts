@@ -5,13 +5,14 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SesMailer } from '../../../functions/adapters/ses-mailer.ts';
 import { closeFromWorkflow } from '../../../functions/domain/closing.ts';
 import { Notifications } from '../../../functions/domain/notifications.ts';
 import { Settlement } from '../../../functions/domain/settlement.ts';
 import type { SmartAccountRequest } from '../../../functions/domain/smart-account-request.ts';
 import { EmailThrottled, NotFound } from '../../../functions/shared/errors.ts';
+import { logger } from '../../../functions/shared/logger.ts';
 import type { RequestStatus } from '../../../functions/shared/status.ts';
 import {
   aRequest,
@@ -39,6 +40,10 @@ const closed = (status: RequestStatus, overrides: Partial<SmartAccountRequest> =
   store.put(request);
   return request;
 };
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 beforeEach(() => {
   ses.reset();
@@ -128,8 +133,9 @@ describe('settling an outcome', () => {
     expect((await store.get(request.id))?.notifiedStatus).toBe('ACTIVE');
   });
 
-  it('still mails everyone else when SES refuses one address for good', async () => {
+  it('still mails everyone else when SES refuses one address for good, and logs it masked', async () => {
     const request = closed('ACTIVE');
+    const warned = vi.spyOn(logger, 'warn').mockImplementation(() => {});
     ses
       .on(SendEmailCommand, { Destination: { ToAddresses: ['a@acme.example'] } })
       .rejects(new MessageRejected({ message: 'Address suppressed', $metadata: {} }));
@@ -140,6 +146,12 @@ describe('settling an outcome', () => {
     expect((await store.get(request.id))?.notifiedStatus).toBe('ACTIVE');
     await settlement.settle(request.id);
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 3);
+    expect(warned).toHaveBeenCalledTimes(1);
+    expect(warned).toHaveBeenCalledWith('outcome e-mail refused', {
+      requestId: request.id,
+      to: 'a***@acme.example',
+      kind: 'ACTIVATED_USER',
+    });
   });
 
   it('throws NotFound for a request that does not exist', async () => {
