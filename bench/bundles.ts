@@ -54,33 +54,25 @@ const FALLBACK_BUNDLING: CdkBundling = {
 };
 
 /**
- * The handler list and bundling options the CDK app uses (infra/function-catalog.ts and
- * infra/constructs/bundling.ts), so the benchmark measures exactly what `cdk synth` bundles.
- * Falls back to functions/routes.ts and equivalent options while infra/ is not loadable.
+ * The handler list (functions/catalog.ts) and the bundling options the CDK app uses
+ * (infra/constructs/bundling.ts), so the benchmark measures exactly what `cdk synth` bundles.
+ * Falls back to equivalent options while infra/ is not loadable.
  */
 export const loadBundlePlan = async (): Promise<BundlePlan> => {
+  const { catalog } = await import('../functions/catalog.ts');
+  const modules = catalog.map((entry) => entry.module);
   try {
-    const catalog = await import('../infra/function-catalog.ts');
     const bundling = await import('../infra/constructs/bundling.ts');
     return {
-      modules: catalog.handlerModules(),
+      modules,
       bundlingFor: (module) => bundling.bundlingFor(module) as unknown as CdkBundling,
-      source: 'infra/function-catalog.ts + infra/constructs/bundling.ts',
+      source: 'functions/catalog.ts + infra/constructs/bundling.ts',
     };
   } catch (error) {
-    const routes = await import('../functions/routes.ts');
-    const modules = [
-      ...new Set([
-        routes.authorizerHandler,
-        ...routes.routes.map((route) => route.handler),
-        ...Object.values(routes.workflowFunctions),
-        ...Object.values(routes.eventFunctions),
-      ]),
-    ];
     return {
       modules,
       bundlingFor: () => FALLBACK_BUNDLING,
-      source: `functions/routes.ts + built-in options (infra/ not loadable: ${String(error)})`,
+      source: `functions/catalog.ts + built-in options (infra/ not loadable: ${String(error)})`,
     };
   }
 };

@@ -1,5 +1,6 @@
 import { App, type AppProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { FunctionEntry } from '../functions/catalog.ts';
 import type { CodeForModule } from './constructs/handler-function.ts';
 import { readDeploymentSettings } from './deployment-settings.ts';
 import { SERVICE_NAME, SmartAccountRequestsStack } from './smart-account-requests-stack.ts';
@@ -7,6 +8,8 @@ import { SERVICE_NAME, SmartAccountRequestsStack } from './smart-account-request
 export interface ServiceAppOptions extends AppProps {
   /** Tests only: code to deploy instead of esbuild bundles. */
   readonly codeFor?: CodeForModule;
+  /** Tests only: another catalog than functions/catalog.ts. */
+  readonly catalog?: readonly FunctionEntry[];
 }
 
 export interface ServiceApp {
@@ -19,12 +22,13 @@ export interface ServiceApp {
  * which fail the synth on any finding not acknowledged with a reason.
  */
 export const createServiceApp = (options: ServiceAppOptions = {}): ServiceApp => {
-  const { codeFor, ...appProps } = options;
+  const { codeFor, catalog, ...appProps } = options;
   const app = new App(appProps);
   const settings = readDeploymentSettings(app.node);
   const stack = new SmartAccountRequestsStack(app, settings.stackName, {
     settings,
     codeFor,
+    catalog,
     description: 'Smart Account Requests: partner API, activation workflow and mail',
   });
   Tags.of(app).add('service', SERVICE_NAME);

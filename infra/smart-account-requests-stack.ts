@@ -1,35 +1,45 @@
-import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
-  authorizerHandler,
-  eventFunctions,
-  routes,
-  workflowFunctions,
-} from '../functions/routes.ts';
-import { type GrantableResources, grantAccess } from './constructs/access-grants.ts';
+  catalog,
+  constructIdOf,
+  entriesTriggeredBy,
+  type FunctionEntry,
+  onlyEntryTriggeredBy,
+  routeTable,
+  type SettingName,
+  settingsOf,
+} from '../functions/catalog.ts';
+import { grantUses } from './constructs/access-grants.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { type CodeForModule, HandlerFunction } from './constructs/handler-function.ts';
 import { MailSending } from './constructs/mail-sending.ts';
 import { RequestTable } from './constructs/request-table.ts';
-import {
-  RequestWorkflow,
-  stateMachineArnFor,
-  type WorkflowFunctionArnSubstitution,
-} from './constructs/request-workflow.ts';
+import { RequestWorkflow } from './constructs/request-workflow.ts';
 import { ServiceAlarms } from './constructs/service-alarms.ts';
 import { ServiceApi } from './constructs/service-api.ts';
 import { ServiceDashboard } from './constructs/service-dashboard.ts';
 import { DEFAULT_SETTINGS, type DeploymentSettings } from './deployment-settings.ts';
-import { accessOf, constructIdOf, handlerModules } from './function-catalog.ts';
 import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
 
 export interface SmartAccountRequestsStackProps extends StackProps {
   readonly settings: DeploymentSettings;
   /** Tests only: code to deploy instead of esbuild bundles. */
   readonly codeFor?: CodeForModule;
+  /** Tests only: another catalog than functions/catalog.ts (e.g. with one entry more). */
+  readonly catalog?: readonly FunctionEntry[];
 }
 
 export const SERVICE_NAME = 'smart-account-requests';
@@ -60,18 +70,18 @@ export class SmartAccountRequestsStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    const entries = props.catalog ?? catalog;
     const functionsScope = new Construct(this, 'Functions');
     const handlers = new Map(
-      handlerModules().map((module) => {
-        const handler = new HandlerFunction(functionsScope, constructIdOf(module), {
-          module,
+      entries.map((entry) => {
+        const handler = new HandlerFunction(functionsScope, constructIdOf(entry.module), {
+          entry,
           environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME },
           logRetention: LOG_RETENTION,
           logLevel: 'INFO',
           codeFor: props.codeFor,
-          readsSecrets: accessOf(module).activationSecret === true,
         });
-        return [module, handler] as const;
+        return [entry.module, handler] as const;
       }),
     );
     const functionOf = (module: string): NodejsFunction => {
@@ -80,66 +90,84 @@ export class SmartAccountRequestsStack extends Stack {
       return handler.function;
     };
 
+    const feedbackEntry = entriesTriggeredBy('event', entries).find(
+      (entry) => entry.trigger.source === 'sesFeedback',
+    );
+    if (!feedbackEntry) throw new Error('functions/catalog.ts has no sesFeedback event entry');
     const mail = new MailSending(this, 'Mail', {
       senderDomain: settings.senderDomain,
-      feedbackHandler: functionOf(eventFunctions.sesFeedback),
+      feedbackHandler: functionOf(feedbackEntry.module),
     });
 
-    const stateMachineName = `${this.stackName}-request`;
+    const workflowEntries = entriesTriggeredBy('workflowTask', entries);
+    for (const entry of workflowEntries) {
+      // The machine refers to these functions' ARNs; a function referring back to the machine
+      // (its ARN in the environment, a grant on it) would be a CloudFormation dependency cycle.
+      if (entry.uses.workflow?.length) {
+        throw new Error(
+          `functions/${entry.module}.ts is a workflow task and cannot also use the workflow`,
+        );
+      }
+    }
     const workflow = new RequestWorkflow(this, 'Workflow', {
-      stateMachineName,
+      stateMachineName: `${this.stackName}-request`,
       activationTimeoutSeconds: settings.activationTimeoutSeconds,
       functions: Object.fromEntries(
-        Object.entries(workflowFunctions).map(([substitution, module]) => [
-          substitution,
-          functionOf(module),
-        ]),
-      ) as Record<WorkflowFunctionArnSubstitution, NodejsFunction>,
+        workflowEntries.map((entry) => [entry.trigger.substitution, functionOf(entry.module)]),
+      ),
       logRetention: LOG_RETENTION,
     });
 
+    const authorizerEntry = onlyEntryTriggeredBy('authorizer', entries);
     const api = new ServiceApi(this, 'Api', {
       restApiName: this.stackName,
       stageName: settings.stageName,
-      routes,
+      routes: routeTable(entries),
       functionFor: functionOf,
-      authorizerFunction: functionOf(authorizerHandler),
+      authorizerFunction: functionOf(authorizerEntry.module),
       logRetention: LOG_RETENTION,
       customDomain: settings.customDomain,
     });
     const publicBaseUrl = settings.publicBaseUrl ?? api.baseUrl;
 
-    // Configuration is not a permission: every handler gets the same settings (as the local
-    // stack does) and the role alone decides what it may touch.
-    const stateMachineArn = stateMachineArnFor(this, stateMachineName);
-    const configuration = {
+    const schedules = new Construct(this, 'Schedules');
+    for (const entry of entriesTriggeredBy('schedule', entries)) {
+      new events.Rule(schedules, constructIdOf(entry.module), {
+        description: `functions/${entry.module}.ts every ${entry.trigger.everyMinutes} min`,
+        schedule: events.Schedule.rate(Duration.minutes(entry.trigger.everyMinutes)),
+        // The next run comes soon enough: no retries piling up behind it.
+        targets: [new targets.LambdaFunction(functionOf(entry.module), { retryAttempts: 0 })],
+      });
+    }
+
+    // Each function gets the settings its uses imply and nothing else (settingsOf), and the
+    // grants they imply, through the constructs' own grant methods (grantUses).
+    const settingValues: Record<SettingName, string> = {
       TABLE_NAME: data.table.tableName,
-      STATE_MACHINE_ARN: stateMachineArn,
+      STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn,
       SENDER_EMAIL: settings.senderEmail,
       SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
       PUBLIC_BASE_URL: publicBaseUrl,
+      ACTIVATION_SECRET_ARN: activationSecret.secretArn,
       ACTIVATION_TIMEOUT_SECONDS: String(settings.activationTimeoutSeconds),
     };
-    const grantable: GrantableResources = {
-      tableArn: data.table.tableArn,
-      partnerRequestsIndexArn: data.partnerRequestsIndexArn,
-      stateMachineArn,
-      senderIdentityArn: mail.identity.emailIdentityArn,
-      configurationSetArn: mail.configurationSetArn,
-      activationSecretArn: activationSecret.secretArn,
+    const grantable = {
+      table: data.table,
+      stateMachine: workflow.stateMachine,
+      mail,
+      activationSecret,
     };
-    for (const [module, handler] of handlers) {
-      for (const [name, value] of Object.entries(configuration)) {
-        handler.function.addEnvironment(name, value);
-      }
-      grantAccess(handler, accessOf(module), grantable);
+    for (const entry of entries) {
+      const fn = functionOf(entry.module);
+      for (const name of settingsOf(entry.uses)) fn.addEnvironment(name, settingValues[name]);
+      grantUses(fn, entry.uses, grantable);
     }
 
     const monitored = {
       stage: api.restApi.deploymentStage,
       stateMachine: workflow.stateMachine,
       functions: [...handlers].map(([module, handler]) => ({ module, function: handler.function })),
-      authorizerModule: authorizerHandler,
+      authorizerModule: authorizerEntry.module,
       feedbackDeadLetterQueue: mail.feedbackDeadLetterQueue,
     };
     const alarmTopic = new AlarmTopic(this, 'AlarmTopic', { alarmEmail: settings.alarmEmail });

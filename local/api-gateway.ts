@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { Auth, authorizerHandler, type Route, routes } from '../functions/routes.ts';
+import { Auth, onlyEntryTriggeredBy, routeTable, type ServedRoute } from '../functions/catalog.ts';
 import { invokeHandler } from './lambda-registry.ts';
 
 /** API Gateway refuses bodies over 10 MB before any Lambda runs. */
@@ -9,12 +9,12 @@ const GATEWAY_BODY_LIMIT = 10 * 1024 * 1024;
 /** API Gateway caches an authorizer's Allow per Authorization header (our stack: 300 s). */
 const AUTHORIZER_CACHE_MS = 300_000;
 
-interface CompiledRoute extends Route {
+interface CompiledRoute extends ServedRoute {
   readonly pattern: RegExp;
   readonly parameterNames: readonly string[];
 }
 
-const compile = (route: Route): CompiledRoute => {
+const compile = (route: ServedRoute): CompiledRoute => {
   const parameterNames: string[] = [];
   const source = route.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
     parameterNames.push(name);
@@ -23,7 +23,8 @@ const compile = (route: Route): CompiledRoute => {
   return { ...route, pattern: new RegExp(`^${source}$`), parameterNames };
 };
 
-const compiledRoutes = routes.map(compile);
+const compiledRoutes = routeTable().map(compile);
+const authorizerModule = onlyEntryTriggeredBy('authorizer').module;
 
 const gatewayProblem = (status: number, title: string, detail: string, requestId: string) => ({
   statusCode: status,
@@ -64,7 +65,7 @@ export interface LocalApiGateway {
 }
 
 /**
- * The REST API as API Gateway would run it: routes from functions/routes.ts, proxy events,
+ * The REST API as API Gateway would run it: routes from functions/catalog.ts, proxy events,
  * the REQUEST authorizer on partner routes (with its cache), and problem+json gateway
  * responses for 401/404/405/413.
  */
@@ -81,7 +82,7 @@ export const createApiGateway = (): LocalApiGateway => {
     const cached = authorizerCache.get(authorization);
     if (cached && cached.until > Date.now()) return cached.context;
     try {
-      const result = (await invokeHandler(authorizerHandler, {
+      const result = (await invokeHandler(authorizerModule, {
         type: 'REQUEST',
         methodArn: `arn:aws:execute-api:us-east-1:000000000000:local/local/${method}${path}`,
         headers,
@@ -183,9 +184,9 @@ export const createApiGateway = (): LocalApiGateway => {
       },
     };
     try {
-      return (await invokeHandler(route.handler, event)) as APIGatewayProxyResult;
+      return (await invokeHandler(route.module, event)) as APIGatewayProxyResult;
     } catch (error) {
-      console.error(`[api] ${route.handler} crashed`, error);
+      console.error(`[api] ${route.module} crashed`, error);
       return gatewayProblem(502, 'Bad gateway', 'The function failed.', requestId);
     }
   };

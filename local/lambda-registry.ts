@@ -1,9 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import {
+  catalog,
+  entriesTriggeredBy,
+  entryOf,
+  type FunctionEntry,
+  type LambdaHandler,
+} from '../functions/catalog.ts';
 import { lambdaContext } from './lambda-context.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: handlers take different event types
-type Handler = (event: any, context: any) => Promise<any>;
-
-const loaded = new Map<string, Promise<Handler>>();
+const loaded = new Map<string, Promise<LambdaHandler>>();
 
 /** Local name of a function: its module path with slashes as dashes (api/get-request -> api-get-request). */
 export const functionName = (module: string): string => module.replaceAll('/', '-');
@@ -12,15 +17,16 @@ export const localFunctionArn = (module: string): string =>
   `arn:aws:lambda:us-east-1:000000000000:function:${functionName(module)}`;
 
 /**
- * Loads handler modules from functions/ on first use, after the stack has set the environment,
- * exactly as Lambda would import the bundle in a fresh container.
+ * Loads a handler through its catalog entry (functions/catalog.ts) on first use, after the
+ * stack has set the environment, exactly as Lambda would import the bundle in a fresh
+ * container. A module the catalog does not list is not a function, here as on AWS.
  */
-export const loadHandler = (module: string): Promise<Handler> => {
+export const loadHandler = (module: string): Promise<LambdaHandler> => {
   let handler = loaded.get(module);
   if (!handler) {
-    handler = import(
-      /* @vite-ignore */ new URL(`../functions/${module}.ts`, import.meta.url).href
-    ).then((imported: { handler: Handler }) => imported.handler);
+    handler = entryOf(module)
+      .load()
+      .then((imported) => imported.handler);
     loaded.set(module, handler);
   }
   return handler;
@@ -56,4 +62,41 @@ export const invokeHandler = async (module: string, event: unknown): Promise<unk
   } finally {
     invocationObserver?.({ module, durationMs: performance.now() - startedAt, failed });
   }
+};
+
+/** What EventBridge sends a rule's target on schedule. */
+const scheduledEvent = (module: string) => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '000000000000',
+  time: new Date().toISOString(),
+  region: 'us-east-1',
+  resources: [`arn:aws:events:us-east-1:000000000000:rule/${functionName(module)}`],
+  detail: {},
+});
+
+/**
+ * Invokes every `schedule` entry of the catalog at its rate, as its EventBridge rule does on
+ * AWS. A failed run is reported and the next one comes at the next tick, as with the rule's
+ * zero retries. Returns the function that stops them.
+ */
+export const startSchedules = (
+  entries: readonly FunctionEntry[] = catalog,
+  invoke: (module: string, event: unknown) => Promise<unknown> = invokeHandler,
+): (() => void) => {
+  const timers = entriesTriggeredBy('schedule', entries).map((entry) => {
+    const timer = setInterval(() => {
+      invoke(entry.module, scheduledEvent(entry.module)).catch((error: unknown) => {
+        console.error(`[schedule] ${entry.module} failed`, error);
+      });
+    }, entry.trigger.everyMinutes * 60_000);
+    // A schedule alone does not keep the process alive.
+    timer.unref();
+    return timer;
+  });
+  return () => {
+    for (const timer of timers) clearInterval(timer);
+  };
 };

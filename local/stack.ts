@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import sesModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
-import { workflowFunctions } from '../functions/routes.ts';
+import { entriesTriggeredBy } from '../functions/catalog.ts';
 import { DEFAULT_ACTIVATION_TIMEOUT_SECONDS } from '../functions/shared/config.ts';
 import { logger } from '../functions/shared/logger.ts';
 import { createTableInput } from '../infra/table-schema.ts';
 import { createApiGateway } from './api-gateway.ts';
 import { FaultInjector } from './faults.ts';
-import { invokeHandler, localFunctionArn } from './lambda-registry.ts';
+import { invokeHandler, localFunctionArn, startSchedules } from './lambda-registry.ts';
 import { close, LOOPBACK, listen } from './listen.ts';
 import { installLongTimers } from './long-timers.ts';
 import { seedPartners } from './seed-partners.ts';
@@ -84,8 +84,10 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
   const activationTimeoutSeconds =
     options.activationTimeoutSeconds ?? DEFAULT_ACTIVATION_TIMEOUT_SECONDS;
 
+  // The workflow's functions and their ASL substitutions, from functions/catalog.ts.
+  const workflowEntries = entriesTriggeredBy('workflowTask');
   const functionModules = new Map(
-    Object.values(workflowFunctions).map((module) => [localFunctionArn(module), module]),
+    workflowEntries.map(({ module }) => [localFunctionArn(module), module]),
   );
   const stepFunctions = new LocalStepFunctions({
     definitionFile: STATE_MACHINE_FILE,
@@ -93,7 +95,10 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     substitutions: {
       ActivationTimeoutSeconds: String(activationTimeoutSeconds),
       ...Object.fromEntries(
-        Object.entries(workflowFunctions).map(([name, module]) => [name, localFunctionArn(module)]),
+        workflowEntries.map(({ module, trigger }) => [
+          trigger.substitution,
+          localFunctionArn(module),
+        ]),
       ),
     },
     retryIntervalMs: options.retryIntervalMs,
@@ -146,6 +151,7 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
   const partnerKeys = options.partnerKeys?.length ? [...options.partnerKeys] : [newLocalKey()];
   await seedPartners(partnerKeys);
   client.destroy();
+  const stopSchedules = startSchedules();
 
   return {
     apiUrl: publicBaseUrl,
@@ -158,6 +164,7 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     stepFunctions,
     faults,
     stop: async () => {
+      stopSchedules();
       stepFunctions.stopAll();
       await faults?.stop();
       await Promise.all(servers.map(close));

@@ -1,8 +1,14 @@
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { FunctionAccess } from '../function-catalog.ts';
-import type { HandlerFunction } from './handler-function.ts';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { TableIndex, Uses, WorkflowCall } from '../../functions/catalog.ts';
+import type { MailSending } from './mail-sending.ts';
 
-/** Item-level data-plane actions only: no Scan, no table management. */
+/**
+ * Item-level data-plane actions only. Not `grantReadData`/`grantReadWriteData`: those include
+ * Scan (no function may read the whole table) and DescribeTable, and grant `index/*`.
+ */
 export const TABLE_READ_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
@@ -16,56 +22,58 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ] as const;
 
-/** The resources a function may be granted, each by exact ARN. */
+/** Task-token calls are authorized against the state machine that issued the token. */
+const WORKFLOW_ACTIONS: Readonly<Record<Exclude<WorkflowCall, 'startExecution'>, string>> = {
+  sendTaskSuccess: 'states:SendTaskSuccess',
+  sendTaskFailure: 'states:SendTaskFailure',
+};
+
+/** What a function may be granted, as the constructs that own the grants. */
 export interface GrantableResources {
-  readonly tableArn: string;
-  readonly partnerRequestsIndexArn: string;
-  readonly stateMachineArn: string;
-  readonly senderIdentityArn: string;
-  readonly configurationSetArn: string;
-  readonly activationSecretArn: string;
+  readonly table: dynamodb.ITable;
+  readonly stateMachine: sfn.StateMachine;
+  readonly mail: MailSending;
+  readonly activationSecret: secretsmanager.ISecret;
 }
 
-/** Adds to the function's role exactly the statements its FunctionAccess entry asks for. */
-export const grantAccess = (
-  handler: HandlerFunction,
-  access: FunctionAccess,
+/** An index by exact ARN: a query on it is authorized against the index, not the table. */
+export const indexArnOf = (table: dynamodb.ITable, index: TableIndex): string =>
+  `${table.tableArn}/index/${index}`;
+
+/**
+ * Grants a function exactly what its catalog `uses` imply, through the constructs' own grant
+ * methods, each on exact resources.
+ */
+export const grantUses = (
+  grantee: iam.IGrantable,
+  uses: Uses,
   resources: GrantableResources,
 ): void => {
-  const allow = (actions: readonly string[], resourceArns: string[]): void => {
-    handler.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: [...actions], resources: resourceArns }),
+  if (uses.table) {
+    // hasIndex false: the table's ARN alone; indexes are granted one by one below.
+    dynamodb.TableGrants.fromTable(resources.table, [], false).actions(
+      grantee,
+      ...TABLE_READ_ACTIONS,
+      ...(uses.table === 'readWrite' ? TABLE_WRITE_ACTIONS : []),
     );
-  };
-
-  if (access.table) {
-    const tableResources = access.partnerRequestsIndex
-      ? [resources.tableArn, resources.partnerRequestsIndexArn]
-      : [resources.tableArn];
-    const actions =
-      access.table === 'readWrite'
-        ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS]
-        : [...TABLE_READ_ACTIONS];
-    allow(actions, tableResources);
+  }
+  const indexes = uses.indexes ?? [];
+  if (indexes.length > 0) {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: indexes.map((index) => indexArnOf(resources.table, index)),
+    });
   }
 
-  const workflowActions = [
-    ...(access.startExecution ? ['states:StartExecution'] : []),
-    ...(access.sendTaskSuccess ? ['states:SendTaskSuccess'] : []),
-    ...(access.sendTaskFailure ? ['states:SendTaskFailure'] : []),
-  ];
-  if (workflowActions.length > 0) {
-    // Task-token calls are authorized against the state machine that issued the token.
-    allow(workflowActions, [resources.stateMachineArn]);
-  }
+  const calls = uses.workflow ?? [];
+  if (calls.includes('startExecution')) resources.stateMachine.grants.startExecution(grantee);
+  const taskCalls = calls.flatMap((call) =>
+    call === 'startExecution' ? [] : WORKFLOW_ACTIONS[call],
+  );
+  if (taskCalls.length > 0) resources.stateMachine.grants.actions(grantee, ...taskCalls);
 
-  if (access.sendEmail) {
-    // SESv2 SendEmail is authorized against both the sending identity and the configuration set.
-    allow(['ses:SendEmail'], [resources.senderIdentityArn, resources.configurationSetArn]);
-  }
-
-  if (access.activationSecret) {
-    allow(['secretsmanager:GetSecretValue'], [resources.activationSecretArn]);
-    handler.function.addEnvironment('ACTIVATION_SECRET_ARN', resources.activationSecretArn);
-  }
+  if (uses.mail) resources.mail.grantSendEmail(grantee);
+  // GetSecretValue and DescribeSecret on this one secret.
+  if (uses.activationSecret) resources.activationSecret.grantRead(grantee);
 };

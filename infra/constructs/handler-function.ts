@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { FunctionEntry } from '../../functions/catalog.ts';
 import { bundlingFor, entryOf, PROJECT_ROOT } from './bundling.ts';
 
 /**
@@ -14,24 +15,20 @@ import { bundlingFor, entryOf, PROJECT_ROOT } from './bundling.ts';
 export type CodeForModule = (module: string) => lambda.Code;
 
 export interface HandlerFunctionProps {
-  /** Module path under functions/ without `.ts`, exporting `handler`. */
-  readonly module: string;
+  /** Its catalog entry (functions/catalog.ts): module, trigger and uses. */
+  readonly entry: FunctionEntry;
+  /** The settings its uses imply, plus the service-wide ones. */
   readonly environment: Readonly<Record<string, string>>;
   readonly logRetention: logs.RetentionDays;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly codeFor?: CodeForModule;
-  /**
-   * Adds AWS's Parameters and Secrets extension: the function reads its secret over
-   * localhost, cached, instead of bundling a Secrets Manager client (smaller, faster cold starts).
-   */
-  readonly readsSecrets?: boolean;
 }
 
-/** Workflow and event handlers may wait on SES retries; API handlers answer within API Gateway's 29 s. */
-const timeoutOf = (module: string): Duration =>
-  module.startsWith('workflow/') || module.startsWith('events/')
-    ? Duration.seconds(30)
-    : Duration.seconds(10);
+/** API handlers answer within API Gateway's 29 s; the others may wait on SES retries. */
+const timeoutOf = (entry: FunctionEntry): Duration =>
+  entry.trigger.kind === 'routes' || entry.trigger.kind === 'authorizer'
+    ? Duration.seconds(10)
+    : Duration.seconds(30);
 
 /**
  * One Lambda function with its own role and log group. The role starts empty (no managed
@@ -45,6 +42,7 @@ export class HandlerFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
+    const { module, uses } = props.entry;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
@@ -53,24 +51,26 @@ export class HandlerFunction extends Construct {
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `functions/${props.module}.ts`,
+      description: `functions/${module}.ts`,
     });
     this.logGroup.grantWrite(this.role);
 
-    const code = props.codeFor?.(props.module);
+    const code = props.codeFor?.(module);
     this.function = new NodejsFunction(this, 'Function', {
-      description: `functions/${props.module}.ts`,
+      description: `functions/${module}.ts`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 1024,
-      timeout: timeoutOf(props.module),
+      timeout: timeoutOf(props.entry),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel[props.logLevel],
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       tracing: lambda.Tracing.ACTIVE,
-      ...(props.readsSecrets
+      // AWS's Parameters and Secrets extension: the function reads its secret over localhost,
+      // cached, instead of bundling a Secrets Manager client (smaller, faster cold starts).
+      ...(uses.activationSecret
         ? {
             paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(
               lambda.ParamsAndSecretsVersions.V1_0_103,
@@ -87,11 +87,11 @@ export class HandlerFunction extends Construct {
       ...(code
         ? { code, handler: 'index.handler' }
         : {
-            entry: entryOf(props.module),
+            entry: entryOf(module),
             handler: 'handler',
             projectRoot: PROJECT_ROOT,
             depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-            bundling: bundlingFor(props.module),
+            bundling: bundlingFor(module),
           }),
     });
   }

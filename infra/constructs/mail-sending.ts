@@ -1,6 +1,7 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -26,6 +27,7 @@ export const FEEDBACK_EVENTS = [
 export class MailSending extends Construct {
   readonly identity: ses.EmailIdentity;
   readonly configurationSet: ses.ConfigurationSet;
+  /** CloudFormation gives a configuration set no ARN attribute, so it is formatted from its name. */
   readonly configurationSetArn: string;
   /** Feedback events the handler could not process, kept for replay. */
   readonly feedbackDeadLetterQueue: sqs.Queue;
@@ -98,5 +100,20 @@ export class MailSending extends Construct {
         }),
       ],
     });
+  }
+
+  /**
+   * SESv2 SendEmail is authorized against both the sending identity and the configuration set
+   * the message goes through. Only ses:SendEmail, the action SESv2 SendEmail is authorized as
+   * (the identity's grantSendEmail would add SendRawEmail too).
+   */
+  grantSendEmail(grantee: iam.IGrantable): iam.Grant {
+    return this.identity.grant(grantee, 'ses:SendEmail').combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['ses:SendEmail'],
+        resourceArns: [this.configurationSetArn],
+      }),
+    );
   }
 }

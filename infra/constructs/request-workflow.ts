@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { workflowFunctions } from '../../functions/routes.ts';
+import type { WorkflowSubstitution } from '../../functions/catalog.ts';
 import { PROJECT_ROOT } from './bundling.ts';
 
 /** The very file the local stack runs. */
@@ -15,20 +15,18 @@ export const WORKFLOW_DEFINITION_FILE = join(
   'smart-account-request.asl.json',
 );
 
-export type WorkflowFunctionArnSubstitution = keyof typeof workflowFunctions;
-
 export interface RequestWorkflowProps {
   readonly stateMachineName: string;
   readonly activationTimeoutSeconds: number;
   /** The function behind each `${...FunctionArn}` substitution of the ASL file. */
-  readonly functions: Readonly<Record<WorkflowFunctionArnSubstitution, lambda.IFunction>>;
+  readonly functions: Readonly<Record<WorkflowSubstitution, lambda.IFunction>>;
   readonly logRetention: logs.RetentionDays;
 }
 
 /** The DefinitionSubstitutions the ASL file expects, from the deployment's values. */
 export const definitionSubstitutionsFor = (
   activationTimeoutSeconds: number,
-  functionArns: Readonly<Record<WorkflowFunctionArnSubstitution, string>>,
+  functionArns: Readonly<Record<WorkflowSubstitution, string>>,
 ): Record<string, string> => ({
   ActivationTimeoutSeconds: String(activationTimeoutSeconds),
   ...functionArns,
@@ -37,8 +35,6 @@ export const definitionSubstitutionsFor = (
 /** One Standard execution per request, defined by the shared ASL file. */
 export class RequestWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
-  /** See stateMachineArnFor. */
-  readonly stateMachineArn: string;
 
   constructor(scope: Construct, id: string, props: RequestWorkflowProps) {
     super(scope, id);
@@ -54,7 +50,7 @@ export class RequestWorkflow extends Construct {
 
     const functionArns = Object.fromEntries(
       Object.entries(props.functions).map(([key, fn]) => [key, fn.functionArn]),
-    ) as Record<WorkflowFunctionArnSubstitution, string>;
+    ) as Record<WorkflowSubstitution, string>;
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
@@ -73,26 +69,14 @@ export class RequestWorkflow extends Construct {
       tracingEnabled: true,
     });
 
-    // Exactly the three functions, unqualified: no `:*` version wildcard.
+    // Exactly the workflow's functions, unqualified: no `:*` version wildcard. The functions
+    // must therefore not refer to this state machine (its ARN, a grant on it): that would be a
+    // CloudFormation dependency cycle (the stack refuses such a catalog entry).
     this.stateMachine.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
         resources: Object.values(functionArns),
       }),
     );
-
-    this.stateMachineArn = stateMachineArnFor(Stack.of(this), props.stateMachineName);
   }
 }
-
-/**
- * The ARN a state machine of this name will have, built from the name alone, so functions the
- * machine invokes may carry it in their environment without a circular dependency.
- */
-export const stateMachineArnFor = (stack: Stack, stateMachineName: string): string =>
-  stack.formatArn({
-    service: 'states',
-    resource: 'stateMachine',
-    resourceName: stateMachineName,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });

@@ -2,7 +2,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { constructIdOf } from '../function-catalog.ts';
+import { constructIdOf } from '../../functions/catalog.ts';
 import {
   FIVE_MINUTES,
   type MonitoredResources,

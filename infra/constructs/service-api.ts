@@ -4,7 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { Auth, type Route } from '../../functions/routes.ts';
+import { Auth, type ServedRoute } from '../../functions/catalog.ts';
 import type { CustomDomainSettings } from '../deployment-settings.ts';
 import { ApiFirewall } from './api-firewall.ts';
 import { addProblemGatewayResponses } from './gateway-responses.ts';
@@ -12,7 +12,8 @@ import { addProblemGatewayResponses } from './gateway-responses.ts';
 export interface ServiceApiProps {
   readonly restApiName: string;
   readonly stageName: string;
-  readonly routes: readonly Route[];
+  /** Every route with the module serving it (functions/catalog.ts, routeTable). */
+  readonly routes: readonly ServedRoute[];
   readonly functionFor: (module: string) => lambda.IFunction;
   readonly authorizerFunction: lambda.IFunction;
   readonly logRetention: logs.RetentionDays;
@@ -51,7 +52,7 @@ const ACCESS_LOG_FIELDS = {
 
 /**
  * The REST API: partner routes behind the cached key authorizer, the public console and
- * activation pages, every route built from functions/routes.ts. No CORS: the console is
+ * activation pages, every route built from functions/catalog.ts. No CORS: the console is
  * served by this same API.
  */
 export class ServiceApi extends Construct {
@@ -170,7 +171,7 @@ export class ServiceApi extends Construct {
       const isPartnerRoute = route.auth === Auth.PARTNER;
       const method = resource.addMethod(
         route.method,
-        integrationFor(route.handler),
+        integrationFor(route.module),
         isPartnerRoute ? partnerMethod : publicMethod,
       );
       (isPartnerRoute ? this.partnerMethods : this.publicMethods).push(method);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Auth, authorizerHandler, routes } from '../../functions/routes.ts';
+import { Auth, onlyEntryTriggeredBy, routeTable } from '../../functions/catalog.ts';
 import { RATE_LIMITS } from '../../infra/constructs/api-firewall.ts';
 import { synthesizedTemplate } from './support/service-app.ts';
 import {
@@ -11,6 +11,7 @@ import {
 } from './support/template-queries.ts';
 
 const template = synthesizedTemplate();
+const routes = routeTable();
 const resources = template.toJSON().Resources as Record<string, Json>;
 const [restApiId] = resourcesOfType(template, 'AWS::ApiGateway::RestApi')[0] ?? [];
 const [authorizerId, authorizer] =
@@ -54,7 +55,7 @@ const renderGatewayTemplate = (text: string): unknown =>
   );
 
 describe('the REST API', () => {
-  it('has exactly the routes of functions/routes.ts, and no CORS preflight', () => {
+  it('has exactly the routes of functions/catalog.ts, and no CORS preflight', () => {
     expect(methods.map((m) => `${m.method} ${m.path}`).sort()).toEqual(
       routes.map((route) => `${route.method} ${route.path}`).sort(),
     );
@@ -67,7 +68,7 @@ describe('the REST API', () => {
       const integration = methodFor(route).Integration;
       expect(integration.Type).toBe('AWS_PROXY');
       expect(integration.IntegrationHttpMethod).toBe('POST');
-      const [functionId] = functionOf(template, route.handler);
+      const [functionId] = functionOf(template, route.module);
       expect(JSON.stringify(integration.Uri)).toContain(`"${functionId}","Arn"`);
     },
   );
@@ -98,7 +99,7 @@ describe('the REST API', () => {
       IdentitySource: 'method.request.header.Authorization',
       AuthorizerResultTtlInSeconds: 300,
     });
-    const [functionId] = functionOf(template, authorizerHandler);
+    const [functionId] = functionOf(template, onlyEntryTriggeredBy('authorizer').module);
     expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(`"${functionId}","Arn"`);
   });
 

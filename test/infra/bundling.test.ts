@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { catalog } from '../../functions/catalog.ts';
 import { entryOf, PROJECT_ROOT } from '../../infra/constructs/bundling.ts';
-import { handlerModules } from '../../infra/function-catalog.ts';
 import { createServiceApp } from '../../infra/service-app.ts';
 import { cdkJsonContext, newOutdir, TEST_SENDER_DOMAIN } from './support/service-app.ts';
 import { functionOf } from './support/template-queries.ts';
 
-const missingEntries = handlerModules().filter((module) => !existsSync(entryOf(module)));
+const modules = catalog.map((entry) => entry.module);
+const missingEntries = modules.filter((module) => !existsSync(entryOf(module)));
 const CONSOLE_ASSETS = join(PROJECT_ROOT, 'functions', 'console', 'assets');
 
 /**
@@ -68,7 +69,7 @@ describe('production bundles (esbuild, no code injection)', () => {
       const template = Template.fromStack(stack);
 
       const bundleDirs = Object.fromEntries(
-        handlerModules().map((module) => {
+        modules.map((module) => {
           const [, fn] = functionOf(template, module);
           const key: string = fn.Properties.Code.S3Key;
           return [module, join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`)];
@@ -102,7 +103,7 @@ describe('production bundles (esbuild, no code injection)', () => {
           ]),
         ),
       );
-      expect(loaded).toEqual(Object.fromEntries(handlerModules().map((module) => [module, 'ok'])));
+      expect(loaded).toEqual(Object.fromEntries(modules.map((module) => [module, 'ok'])));
     },
     240_000,
   );

@@ -1,33 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import {
-  authorizerHandler,
-  eventFunctions,
-  routes,
-  workflowFunctions,
-} from '../../functions/routes.ts';
-import { FUNCTION_ACCESS, handlerModules } from '../../infra/function-catalog.ts';
+import { catalog, entryOf, SETTINGS_OF_USE, settingsOf } from '../../functions/catalog.ts';
 import { synthesizedTemplate } from './support/service-app.ts';
 import { functionOf, referencedLogicalId, resourcesOfType } from './support/template-queries.ts';
 
 const template = synthesizedTemplate();
-const modules = handlerModules();
+const modules = catalog.map((entry) => entry.module);
 const functions = resourcesOfType(template, 'AWS::Lambda::Function');
 
-describe('Lambda functions', () => {
-  it('deploys one function per handler module named in functions/routes.ts', () => {
-    const named = new Set([
-      authorizerHandler,
-      ...routes.map((route) => route.handler),
-      ...Object.values(workflowFunctions),
-      ...Object.values(eventFunctions),
-    ]);
-    expect(new Set(modules)).toEqual(named);
-    expect(functions).toHaveLength(named.size);
-    for (const module of named) expect(() => functionOf(template, module)).not.toThrow();
-  });
+/** Every function: Powertools' service name, the log level, source-mapped stack traces. */
+const SERVICE_WIDE = ['LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
+/** What the Parameters and Secrets extension's layer sets for itself. */
+const isExtensionSetting = (name: string): boolean =>
+  /^(PARAMETERS_SECRETS_EXTENSION|SECRETS_MANAGER|SSM_PARAMETER_STORE)_/.test(name);
+const allSettings = new Set<string>(Object.values(SETTINGS_OF_USE).flat());
 
-  it('lists the permissions of exactly those modules in FUNCTION_ACCESS', () => {
-    expect(Object.keys(FUNCTION_ACCESS).sort()).toEqual([...modules].sort());
+const variablesOf = (module: string): Record<string, unknown> =>
+  functionOf(template, module)[1].Properties.Environment.Variables;
+
+describe('Lambda functions', () => {
+  it('deploys one function per catalog entry', () => {
+    expect(new Set(modules).size).toBe(catalog.length);
+    expect(functions).toHaveLength(catalog.length);
+    for (const module of modules) expect(() => functionOf(template, module)).not.toThrow();
   });
 
   it.each(modules)('%s runs on nodejs24.x, arm64, with active tracing', (module) => {
@@ -38,23 +32,46 @@ describe('Lambda functions', () => {
     expect(fn.Properties.Handler).toBe('index.handler');
   });
 
-  it.each(modules)('%s has the Powertools and service configuration', (module) => {
-    const [, fn] = functionOf(template, module);
-    const variables = fn.Properties.Environment.Variables;
-    expect(variables).toMatchObject({
-      POWERTOOLS_SERVICE_NAME: 'smart-account-requests',
-      LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
-      SENDER_EMAIL: 'no-reply@partner-portal.example',
+  it.each(modules)(
+    '%s has the service-wide settings and only the settings its uses imply',
+    (module) => {
+      const variables = variablesOf(module);
+      expect(variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'smart-account-requests',
+        LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      const settings = Object.keys(variables).filter(
+        (name) => !SERVICE_WIDE.includes(name) && !isExtensionSetting(name),
+      );
+      expect(settings.sort()).toEqual(settingsOf(entryOf(module).uses).sort());
+      for (const name of settings) expect(allSettings.has(name), name).toBe(true);
+    },
+  );
+
+  it('gives the deployment settings their values', () => {
+    const [tableId] = resourcesOfType(template, 'AWS::DynamoDB::Table')[0] ?? [];
+    const [stateMachineId] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
+    const [configurationSetId] = resourcesOfType(template, 'AWS::SES::ConfigurationSet')[0] ?? [];
+    expect(variablesOf('api/create-request')).toMatchObject({
+      TABLE_NAME: { Ref: tableId },
+      STATE_MACHINE_ARN: { Ref: stateMachineId },
       ACTIVATION_TIMEOUT_SECONDS: '7776000',
     });
-    for (const name of [
-      'TABLE_NAME',
-      'STATE_MACHINE_ARN',
-      'SES_CONFIGURATION_SET',
-      'PUBLIC_BASE_URL',
-    ]) {
-      expect(variables[name], name).toBeDefined();
+    expect(variablesOf('workflow/settle-request')).toMatchObject({
+      SENDER_EMAIL: 'no-reply@partner-portal.example',
+      SES_CONFIGURATION_SET: { Ref: configurationSetId },
+    });
+  });
+
+  it('gives no function a setting it does not use', () => {
+    // The console, health and OpenAPI functions read no setting at all.
+    for (const module of ['console/serve-console', 'api/health', 'api/openapi']) {
+      expect(Object.keys(variablesOf(module)).sort(), module).toEqual(SERVICE_WIDE);
+    }
+    // The functions the state machine invokes cannot refer to it (a dependency cycle).
+    for (const module of ['workflow/send-activation', 'workflow/close-request']) {
+      expect(variablesOf(module), module).not.toHaveProperty('STATE_MACHINE_ARN');
     }
   });
 

@@ -1,6 +1,6 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { eventFunctions } from '../../functions/routes.ts';
+import { entriesTriggeredBy } from '../../functions/catalog.ts';
 import { stubbedServiceApp, synthesizedTemplate } from './support/service-app.ts';
 import { functionOf, type Json, renderJoin, resourcesOfType } from './support/template-queries.ts';
 
@@ -12,6 +12,9 @@ const [, destination] =
   resourcesOfType(template, 'AWS::SES::ConfigurationSetEventDestination')[0] ?? [];
 const [, rule] = resourcesOfType(template, 'AWS::Events::Rule')[0] ?? [];
 const [queueId] = resourcesOfType(template, 'AWS::SQS::Queue')[0] ?? [];
+const feedbackModule = entriesTriggeredBy('event').find(
+  (entry) => entry.trigger.source === 'sesFeedback',
+)?.module as string;
 
 describe('mail (SES)', () => {
   it('verifies the sender domain with DKIM and sends through the configuration set', () => {
@@ -56,14 +59,14 @@ describe('mail (SES)', () => {
       'detail-type': ['Email Bounced', 'Email Complaint Received'],
       detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: configurationSetId }] } } },
     });
-    const [functionId] = functionOf(template, eventFunctions.sesFeedback);
+    const [functionId] = functionOf(template, feedbackModule);
     const [target] = rule.Properties.Targets as Json[];
     expect(target.Arn).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
     expect(target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
   });
 
   it('keeps feedback events that failed processing in a dead-letter queue', () => {
-    const [functionId] = functionOf(template, eventFunctions.sesFeedback);
+    const [functionId] = functionOf(template, feedbackModule);
     const [, invokeConfig] = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig')[0] ?? [];
     expect(invokeConfig.Properties.FunctionName).toEqual({ Ref: functionId });
     expect(invokeConfig.Properties.DestinationConfig.OnFailure.Destination).toEqual({

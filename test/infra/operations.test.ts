@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizerHandler } from '../../functions/routes.ts';
-import { constructIdOf, handlerModules } from '../../infra/function-catalog.ts';
+import { catalog, constructIdOf, onlyEntryTriggeredBy } from '../../functions/catalog.ts';
 import { synthesizedTemplate } from './support/service-app.ts';
 import { functionOf, type Json, resourcesOfType } from './support/template-queries.ts';
 
@@ -32,9 +31,9 @@ describe('operations', () => {
   });
 
   it('alarms on errors of every function except the authorizer, whose errors are rejected keys', () => {
-    for (const module of handlerModules()) {
+    for (const { module } of catalog) {
       const alarm = alarms[`${constructIdOf(module)}Errors`];
-      if (module === authorizerHandler) {
+      if (module === onlyEntryTriggeredBy('authorizer').module) {
         expect(alarm).toBeUndefined();
         continue;
       }

@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { workflowFunctions } from '../../functions/routes.ts';
-import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../infra/constructs/access-grants.ts';
-import { handlerModules } from '../../infra/function-catalog.ts';
+import {
+  catalog,
+  entriesTriggeredBy,
+  entryOf,
+  type FunctionEntry,
+  type WorkflowCall,
+} from '../../functions/catalog.ts';
 import { synthesizedTemplate } from './support/service-app.ts';
 import {
   actionsOf,
   asList,
   functionOf,
+  grantsOf,
   type Json,
   type PolicyStatementJson,
   referencedLogicalId,
-  renderJoin,
   resourcesOfType,
   statementsOfFunction,
   statementsOfRole,
@@ -18,46 +22,66 @@ import {
 } from './support/template-queries.ts';
 
 const template = synthesizedTemplate();
-const modules = handlerModules();
-const [tableId] = resourcesOfType(template, 'AWS::DynamoDB::Table')[0] ?? [];
-const [secretId] = resourcesOfType(template, 'AWS::SecretsManager::Secret')[0] ?? [];
-const [stateMachineId, stateMachine] =
-  resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
-const stateMachineArn = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${stateMachine.Properties.StateMachineName}`;
+const modules = catalog.map((entry) => entry.module);
+const idOf = (type: string): string => resourcesOfType(template, type)[0]?.[0] as string;
+const tableArn = `<${idOf('AWS::DynamoDB::Table')}.Arn>`;
+const stateMachineArn = `<${idOf('AWS::StepFunctions::StateMachine')}>`;
+const secretArn = `<${idOf('AWS::SecretsManager::Secret')}>`;
+const feedbackQueueArn = `<${idOf('AWS::SQS::Queue')}.Arn>`;
+const sesArn = (resource: string): string =>
+  `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:${resource}`;
+const senderIdentityArn = sesArn(`identity/<${idOf('AWS::SES::EmailIdentity')}>`);
+const configurationSetArn = sesArn(`configuration-set/<${idOf('AWS::SES::ConfigurationSet')}>`);
 
-const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
-const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
-const READ = [...TABLE_READ_ACTIONS];
-const READ_WRITE = [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+/**
+ * What each catalog use means in IAM: the one mapping every function's policy is checked
+ * against. A new route needs no line here unless it brings a new kind of use.
+ */
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const TABLE_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+const WORKFLOW_ACTION: Record<WorkflowCall, string> = {
+  startExecution: 'states:StartExecution',
+  sendTaskSuccess: 'states:SendTaskSuccess',
+  sendTaskFailure: 'states:SendTaskFailure',
+};
 
-/** docs/architecture.md, "needs" column, as IAM actions (plus own logs and X-Ray). */
-const EXPECTED_ACTIONS: Record<string, string[]> = {
-  'api/authorize-partner': READ,
-  'api/create-request': [...READ_WRITE, 'states:StartExecution'],
-  'api/get-request': READ,
-  'api/list-requests': READ,
-  'api/cancel-request': [...READ_WRITE, 'states:SendTaskFailure'],
-  'api/resend-activation': [...READ_WRITE, 'ses:SendEmail', 'secretsmanager:GetSecretValue'],
-  'api/openapi': [],
-  'api/health': [],
-  'console/serve-console': [],
-  'activation/show-activation': READ_WRITE,
-  'activation/decide-activation': [
-    ...READ_WRITE,
-    'states:SendTaskSuccess',
-    'states:SendTaskFailure',
-  ],
-  'workflow/send-activation': [...READ_WRITE, 'ses:SendEmail', 'secretsmanager:GetSecretValue'],
-  'workflow/close-request': READ_WRITE,
-  'workflow/settle-request': [...READ_WRITE, 'ses:SendEmail'],
-  // Plus the dead-letter queue its failed asynchronous invocations go to.
-  'events/ses-feedback': [
-    ...READ_WRITE,
-    'states:SendTaskFailure',
-    'sqs:GetQueueAttributes',
-    'sqs:GetQueueUrl',
-    'sqs:SendMessage',
-  ],
+const on = (resource: string, actions: readonly string[]): string[] =>
+  actions.map((action) => `${action} on ${resource}`);
+
+const expectedGrants = (entry: FunctionEntry): string[] => {
+  const { uses, trigger } = entry;
+  const [, fn] = functionOf(template, entry.module);
+  const logGroupArn = `<${referencedLogicalId(fn.Properties.LoggingConfig.LogGroup)}.Arn>`;
+  return [
+    // Its own log group, and X-Ray (which has no resource-level permissions).
+    ...on(logGroupArn, ['logs:CreateLogStream', 'logs:PutLogEvents']),
+    ...on('*', ['xray:PutTelemetryRecords', 'xray:PutTraceSegments']),
+    ...(uses.table === 'read' ? on(tableArn, TABLE_READ) : []),
+    ...(uses.table === 'readWrite' ? on(tableArn, [...TABLE_READ, ...TABLE_WRITE]) : []),
+    ...(uses.indexes ?? []).flatMap((index) =>
+      on(`${tableArn}/index/${index}`, ['dynamodb:Query']),
+    ),
+    ...on(
+      stateMachineArn,
+      (uses.workflow ?? []).map((call) => WORKFLOW_ACTION[call]),
+    ),
+    ...(uses.mail
+      ? [...on(senderIdentityArn, ['ses:SendEmail']), ...on(configurationSetArn, ['ses:SendEmail'])]
+      : []),
+    ...(uses.activationSecret
+      ? on(secretArn, ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'])
+      : []),
+    // SES feedback that failed processing goes to its dead-letter queue.
+    ...(trigger.kind === 'event'
+      ? on(feedbackQueueArn, ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'])
+      : []),
+  ].sort();
 };
 
 const modulesWith = (action: string): string[] =>
@@ -74,10 +98,18 @@ const allStatements = (): PolicyStatementJson[] => [
   ),
 ];
 
-describe('least privilege (docs/architecture.md)', () => {
-  it.each(modules)('%s may do exactly what its module needs', (module) => {
-    const expected = [...LOGS, ...XRAY, ...(EXPECTED_ACTIONS[module] ?? ['<missing>'])].sort();
-    expect(actionsOf(statementsOfFunction(template, module))).toEqual(expected);
+describe('least privilege (functions/catalog.ts uses)', () => {
+  it.each(modules)('%s may do exactly what its catalog uses imply', (module) => {
+    expect(grantsOf(statementsOfFunction(template, module))).toEqual(
+      expectedGrants(entryOf(module)),
+    );
+  });
+
+  it('lets no function Scan the table or use any other table-wide action', () => {
+    const dynamoActions = new Set(
+      actionsOf(allStatements()).filter((action) => action.startsWith('dynamodb:')),
+    );
+    expect([...dynamoActions].sort()).toEqual([...TABLE_READ, ...TABLE_WRITE].sort());
   });
 
   it('grants no wildcard action anywhere in the stack', () => {
@@ -108,6 +140,15 @@ describe('least privilege (docs/architecture.md)', () => {
     }
   });
 
+  it('names no resource with a wildcard in any function policy', () => {
+    for (const module of modules) {
+      const resources = grantsOf(statementsOfFunction(template, module))
+        .map((grant) => grant.split(' on ')[1] as string)
+        .filter((resource) => resource !== '*');
+      for (const resource of resources) expect(resource, module).not.toContain('*');
+    }
+  });
+
   it('attaches no managed policy to any function role', () => {
     for (const module of modules) {
       const [, fn] = functionOf(template, module);
@@ -116,109 +157,58 @@ describe('least privilege (docs/architecture.md)', () => {
     }
   });
 
-  it('lets each function write only to its own log group', () => {
-    for (const module of modules) {
-      const [, fn] = functionOf(template, module);
-      const [logStatement] = statementsWith(
-        statementsOfFunction(template, module),
-        'logs:PutLogEvents',
-      );
-      expect(referencedLogicalId(logStatement?.Resource)).toBe(
-        referencedLogicalId(fn.Properties.LoggingConfig.LogGroup),
-      );
-    }
-  });
-
-  it('only create-request starts executions, and only of this state machine', () => {
+  it('starts executions only from create-request, and signals tasks only where a decision is made', () => {
     expect(modulesWith('states:StartExecution')).toEqual(['api/create-request']);
-    const [statement] = statementsWith(
-      statementsOfFunction(template, 'api/create-request'),
-      'states:StartExecution',
-    );
-    expect(renderJoin(statement?.Resource)).toBe(stateMachineArn);
-  });
-
-  it('sends task success only from decide-activation, task failure only where listed', () => {
     expect(modulesWith('states:SendTaskSuccess')).toEqual(['activation/decide-activation']);
     expect(modulesWith('states:SendTaskFailure').sort()).toEqual([
       'activation/decide-activation',
       'api/cancel-request',
       'events/ses-feedback',
     ]);
-    for (const module of modulesWith('states:SendTaskFailure')) {
-      for (const statement of statementsWith(
-        statementsOfFunction(template, module),
-        'states:SendTaskFailure',
-      )) {
-        expect(renderJoin(statement.Resource)).toBe(stateMachineArn);
-      }
+    expect(modulesWith('states:SendTaskHeartbeat')).toEqual([]);
+  });
+
+  it('passes the state machine its own ARN, not one rebuilt from its name', () => {
+    for (const module of modulesWith('states:StartExecution')) {
+      const [, fn] = functionOf(template, module);
+      expect(fn.Properties.Environment.Variables.STATE_MACHINE_ARN).toEqual({
+        Ref: idOf('AWS::StepFunctions::StateMachine'),
+      });
     }
+    expect(template.toJSON().Outputs.StateMachineArn.Value).toEqual({
+      Ref: idOf('AWS::StepFunctions::StateMachine'),
+    });
   });
 
-  it('the ARN functions carry is the ARN the state machine gets', () => {
-    expect(stateMachine.Properties.StateMachineName).toBe('SmartAccountRequests-request');
-    const [, create] = functionOf(template, 'api/create-request');
-    expect(renderJoin(create.Properties.Environment.Variables.STATE_MACHINE_ARN)).toBe(
-      stateMachineArn,
-    );
-    expect(template.toJSON().Outputs.StateMachineArn.Value).toEqual({ Ref: stateMachineId });
-  });
-
-  it('sends mail only through the sender identity and configuration set', () => {
+  it('sends mail only from the functions that mail, reads the secret only where links are built', () => {
     expect(modulesWith('ses:SendEmail').sort()).toEqual([
       'api/resend-activation',
       'workflow/send-activation',
       'workflow/settle-request',
     ]);
-    const [identityId] = resourcesOfType(template, 'AWS::SES::EmailIdentity')[0] ?? [];
-    const [configurationSetId] = resourcesOfType(template, 'AWS::SES::ConfigurationSet')[0] ?? [];
-    for (const module of modulesWith('ses:SendEmail')) {
-      const [statement] = statementsWith(statementsOfFunction(template, module), 'ses:SendEmail');
-      expect(asList(statement?.Resource).map(renderJoin).sort()).toEqual([
-        `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set/<${configurationSetId}>`,
-        `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/<${identityId}>`,
-      ]);
-    }
-  });
-
-  it('reads the activation secret only from send-activation and resend-activation', () => {
+    expect(modulesWith('ses:SendRawEmail')).toEqual([]);
     expect(modulesWith('secretsmanager:GetSecretValue').sort()).toEqual([
       'api/resend-activation',
       'workflow/send-activation',
     ]);
-    for (const module of modulesWith('secretsmanager:GetSecretValue')) {
-      const [statement] = statementsWith(
-        statementsOfFunction(template, module),
-        'secretsmanager:GetSecretValue',
-      );
-      expect(statement?.Resource).toEqual({ Ref: secretId });
-    }
   });
 
-  it('scopes table access to the table, and the index only for list-requests', () => {
-    for (const module of modules) {
-      const [statement] = statementsWith(
-        statementsOfFunction(template, module),
-        'dynamodb:GetItem',
-      );
-      if (!statement) continue;
-      const resources = asList(statement.Resource).map(renderJoin).sort();
-      expect(resources, module).toEqual(
-        module === 'api/list-requests'
-          ? [`<${tableId}.Arn>`, `<${tableId}.Arn>/index/GSI1`]
-          : [`<${tableId}.Arn>`],
-      );
-    }
+  it('queries the partner-requests index only from list-requests', () => {
+    const withIndex = modules.filter((module) =>
+      grantsOf(statementsOfFunction(template, module)).some((grant) => grant.includes('/index/')),
+    );
+    expect(withIndex).toEqual(['api/list-requests']);
   });
 
-  it('lets the state machine invoke exactly the three workflow functions', () => {
+  it('lets the state machine invoke exactly the workflow task functions', () => {
+    const [, stateMachine] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
     const roleId = referencedLogicalId(stateMachine.Properties.RoleArn) as string;
     const [invoke] = statementsWith(statementsOfRole(template, roleId), 'lambda:InvokeFunction');
-    const workflowFunctionIds = Object.values(workflowFunctions).map(
-      (module) => functionOf(template, module)[0],
+    const taskFunctionIds = entriesTriggeredBy('workflowTask').map(
+      ({ module }) => functionOf(template, module)[0],
     );
     expect(asList(invoke?.Resource).map(referencedLogicalId).sort()).toEqual(
-      workflowFunctionIds.sort(),
+      taskFunctionIds.sort(),
     );
     expect(
       asList(invoke?.Resource).every((resource: Json) => resource['Fn::GetAtt'][1] === 'Arn'),

@@ -4,12 +4,13 @@ import aslValidator from 'asl-validator';
 import { Template } from 'aws-cdk-lib/assertions';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { workflowFunctions } from '../../functions/routes.ts';
+import { entriesTriggeredBy } from '../../functions/catalog.ts';
 import { WORKFLOW_DEFINITION_FILE } from '../../infra/constructs/request-workflow.ts';
 import { stubbedServiceApp } from './support/service-app.ts';
 import { functionOf, type Json, renderJoin, resourcesOfType } from './support/template-queries.ts';
 
 const aslText = readFileSync(WORKFLOW_DEFINITION_FILE, 'utf8');
+const taskEntries = entriesTriggeredBy('workflowTask');
 const placeholdersIn = (text: string): string[] =>
   [
     ...new Set([...text.matchAll(/\$\{([A-Za-z0-9]+)\}/g)].map((match) => match[1] as string)),
@@ -75,7 +76,10 @@ describe('the workflow definition', () => {
   it('has a substitution for every placeholder of the file, and no other', () => {
     expect(Object.keys(deployed.substitutions).sort()).toEqual(placeholdersIn(aslText));
     expect(placeholdersIn(aslText)).toEqual(
-      ['ActivationTimeoutSeconds', ...Object.keys(workflowFunctions)].sort(),
+      [
+        'ActivationTimeoutSeconds',
+        ...taskEntries.map((entry) => entry.trigger.substitution),
+      ].sort(),
     );
   });
 
@@ -83,7 +87,7 @@ describe('the workflow definition', () => {
     const expected = substitute(aslText, {
       ActivationTimeoutSeconds: '7776000',
       ...Object.fromEntries(
-        Object.entries(workflowFunctions).map(([substitution, module]) => [
+        taskEntries.map(({ trigger: { substitution }, module }) => [
           substitution,
           `<${functionOf(deployed.template, module)[0]}.Arn>`,
         ]),

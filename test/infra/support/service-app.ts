@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll } from 'vitest';
+import type { FunctionEntry } from '../../../functions/catalog.ts';
 import { PROJECT_ROOT } from '../../../infra/constructs/bundling.ts';
 import type { CodeForModule } from '../../../infra/constructs/handler-function.ts';
 import { createServiceApp, type ServiceApp } from '../../../infra/service-app.ts';
@@ -30,14 +31,23 @@ export const stubCode: CodeForModule = () =>
 /** A sender domain someone could verify; the placeholder default makes the synth warn. */
 export const TEST_SENDER_DOMAIN = 'partner-portal.example';
 
-/** The production app (settings, stack, cdk-nag) with stub code and the given context. */
-export const stubbedServiceApp = (context: Record<string, unknown> = {}): ServiceApp =>
+/**
+ * The production app (settings, stack, cdk-nag) with stub code and the given context; with
+ * `catalog`, built from that catalog instead of functions/catalog.ts.
+ */
+export const stubbedServiceApp = (
+  context: Record<string, unknown> = {},
+  catalog?: readonly FunctionEntry[],
+): ServiceApp =>
   createServiceApp({
     context: { ...cdkJsonContext(), senderDomain: TEST_SENDER_DOMAIN, ...context },
     codeFor: stubCode,
     outdir: newOutdir(),
+    catalog,
   });
 
 /** Synthesizes (running cdk-nag, which throws on unacknowledged findings) and returns the template. */
-export const synthesizedTemplate = (context: Record<string, unknown> = {}): Template =>
-  Template.fromStack(stubbedServiceApp(context).stack);
+export const synthesizedTemplate = (
+  context: Record<string, unknown> = {},
+  catalog?: readonly FunctionEntry[],
+): Template => Template.fromStack(stubbedServiceApp(context, catalog).stack);

@@ -65,3 +65,13 @@ export const renderJoin = (value: Json): string => {
   if (value?.['Fn::GetAtt']) return `<${value['Fn::GetAtt'].join('.')}>`;
   return JSON.stringify(value);
 };
+
+/** Every (action, resource) pair a set of statements allows, as `action on <rendered resource>`. */
+export const grantsOf = (statements: readonly PolicyStatementJson[]): string[] =>
+  statements
+    .flatMap((statement) =>
+      asList(statement.Action).flatMap((action) =>
+        asList(statement.Resource).map((resource: Json) => `${action} on ${renderJoin(resource)}`),
+      ),
+    )
+    .sort();

@@ -1,0 +1,271 @@
+/**
+ * The one catalog of functions. Each entry names its handler module, what triggers it and what
+ * it uses; everything else comes from the entry:
+ * - the API Gateway routes and the partner authorizer (infra/constructs/service-api.ts, and
+ *   local/api-gateway.ts for the local stack),
+ * - the ASL substitutions of the workflow's functions (infra/constructs/request-workflow.ts,
+ *   local/stack.ts),
+ * - the CDK function with only the settings its code reads, and the grants its uses imply
+ *   (infra/smart-account-requests-stack.ts, infra/constructs/access-grants.ts),
+ * - the permission tests (test/infra/permissions.test.ts, test/infra/handler-needs.test.ts).
+ *
+ * Adding a route means adding an entry here, the handler, and its tests. Plain data: infra/ and
+ * local/ import it without aws-cdk-lib, and no handler module is loaded until `load` is called.
+ */
+
+export const Auth = {
+  /** Behind the partner authorizer (`Authorization: Bearer <key>`). */
+  PARTNER: 'partner',
+  NONE: 'none',
+} as const;
+export type Auth = (typeof Auth)[keyof typeof Auth];
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** API Gateway resource path; `{name}` is a path parameter. */
+  readonly path: string;
+  readonly auth: Auth;
+}
+
+/** A route and the module serving it. */
+export interface ServedRoute extends Route {
+  readonly module: string;
+}
+
+/** A `${...FunctionArn}` placeholder of statemachines/smart-account-request.asl.json. */
+export type WorkflowSubstitution = `${string}FunctionArn`;
+
+/** Events from AWS services, by what they are; infra/ turns each into an EventBridge rule. */
+export type EventSource = 'sesFeedback';
+
+export type Trigger =
+  /** API Gateway proxy integration; one module may serve several routes. */
+  | { readonly kind: 'routes'; readonly routes: readonly Route[] }
+  /** The REQUEST authorizer of every `Auth.PARTNER` route. */
+  | { readonly kind: 'authorizer' }
+  /** Invoked by the state machine at the task whose Resource is this substitution. */
+  | { readonly kind: 'workflowTask'; readonly substitution: WorkflowSubstitution }
+  | { readonly kind: 'event'; readonly source: EventSource }
+  /** Invoked at a fixed rate (an EventBridge rule on AWS, a timer in the local stack). */
+  | { readonly kind: 'schedule'; readonly everyMinutes: number };
+
+export type TriggerKind = Trigger['kind'];
+
+/** The table's secondary indexes (infra/table-schema.ts): GSI1 = a partner's requests, newest first. */
+export type TableIndex = 'GSI1';
+
+/** Step Functions API calls, each granted on the one state machine. */
+export type WorkflowCall = 'startExecution' | 'sendTaskSuccess' | 'sendTaskFailure';
+
+/** What a function's code reaches; each use becomes exactly its grants and its settings. */
+export interface Uses {
+  /** The one table, item-level: `read` (get, query) or `readWrite`. No function may Scan. */
+  readonly table?: 'read' | 'readWrite';
+  /** Indexes it queries, each granted by exact ARN (no `index/*`). */
+  readonly indexes?: readonly TableIndex[];
+  readonly workflow?: readonly WorkflowCall[];
+  /** SESv2 SendEmail through the sender identity and the configuration set. */
+  readonly mail?: true;
+  /** The activation-code HMAC key (Secrets Manager, read through the extension). */
+  readonly activationSecret?: true;
+  /** Builds links or checks the Origin against the public base URL. */
+  readonly publicBaseUrl?: true;
+  /** Computes `expiresAt` from the activation timeout. */
+  readonly activationTimeout?: true;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: every handler takes its own event and result types
+export type LambdaHandler = (event: any, context: any) => Promise<unknown>;
+
+export interface FunctionEntry {
+  /** Module path under functions/ without `.ts`: what the CDK bundles. */
+  readonly module: string;
+  /**
+   * The same module as an import tsc resolves, so a misspelt handler is a compile error.
+   * test/infra/catalog.test.ts checks it loads the module `module` names.
+   */
+  readonly load: () => Promise<{ readonly handler: LambdaHandler }>;
+  readonly trigger: Trigger;
+  readonly uses: Uses;
+}
+
+const routes = (...list: Route[]): Trigger => ({ kind: 'routes', routes: list });
+const partner = (method: HttpMethod, path: string): Route => ({ method, path, auth: Auth.PARTNER });
+const open = (method: HttpMethod, path: string): Route => ({ method, path, auth: Auth.NONE });
+
+const REQUESTS = '/v1/smart-account-requests';
+
+export const catalog: readonly FunctionEntry[] = [
+  {
+    module: 'api/authorize-partner',
+    load: () => import('./api/authorize-partner.ts'),
+    trigger: { kind: 'authorizer' },
+    uses: { table: 'read' },
+  },
+  {
+    module: 'api/health',
+    load: () => import('./api/health.ts'),
+    trigger: routes(open('GET', '/health')),
+    uses: {},
+  },
+  {
+    module: 'api/openapi',
+    load: () => import('./api/openapi.ts'),
+    trigger: routes(open('GET', '/openapi.json')),
+    uses: {},
+  },
+  {
+    module: 'console/serve-console',
+    load: () => import('./console/serve-console.ts'),
+    trigger: routes(open('GET', '/'), open('GET', '/console/{file}')),
+    uses: {},
+  },
+  {
+    module: 'api/create-request',
+    load: () => import('./api/create-request.ts'),
+    trigger: routes(partner('POST', REQUESTS)),
+    // publicBaseUrl: the Location header.
+    uses: {
+      table: 'readWrite',
+      workflow: ['startExecution'],
+      publicBaseUrl: true,
+      activationTimeout: true,
+    },
+  },
+  {
+    module: 'api/list-requests',
+    load: () => import('./api/list-requests.ts'),
+    trigger: routes(partner('GET', REQUESTS)),
+    uses: { table: 'read', indexes: ['GSI1'] },
+  },
+  {
+    module: 'api/get-request',
+    load: () => import('./api/get-request.ts'),
+    trigger: routes(partner('GET', `${REQUESTS}/{id}`)),
+    uses: { table: 'read' },
+  },
+  {
+    module: 'api/cancel-request',
+    load: () => import('./api/cancel-request.ts'),
+    trigger: routes(partner('POST', `${REQUESTS}/{id}/cancel`)),
+    uses: { table: 'readWrite', workflow: ['sendTaskFailure'] },
+  },
+  {
+    module: 'api/resend-activation',
+    load: () => import('./api/resend-activation.ts'),
+    trigger: routes(partner('POST', `${REQUESTS}/{id}/resend`)),
+    uses: { table: 'readWrite', mail: true, activationSecret: true, publicBaseUrl: true },
+  },
+  {
+    module: 'activation/show-activation',
+    load: () => import('./activation/show-activation.ts'),
+    trigger: routes(open('GET', '/activate/{code}'), open('HEAD', '/activate/{code}')),
+    // readWrite: the per-client miss counter.
+    uses: { table: 'readWrite', publicBaseUrl: true },
+  },
+  {
+    module: 'activation/decide-activation',
+    load: () => import('./activation/decide-activation.ts'),
+    trigger: routes(open('POST', '/activate/{code}')),
+    uses: {
+      table: 'readWrite',
+      workflow: ['sendTaskSuccess', 'sendTaskFailure'],
+      publicBaseUrl: true,
+    },
+  },
+  {
+    module: 'workflow/send-activation',
+    load: () => import('./workflow/send-activation.ts'),
+    trigger: { kind: 'workflowTask', substitution: 'SendActivationFunctionArn' },
+    uses: { table: 'readWrite', mail: true, activationSecret: true, publicBaseUrl: true },
+  },
+  {
+    module: 'workflow/close-request',
+    load: () => import('./workflow/close-request.ts'),
+    trigger: { kind: 'workflowTask', substitution: 'CloseRequestFunctionArn' },
+    uses: { table: 'readWrite' },
+  },
+  {
+    module: 'workflow/settle-request',
+    load: () => import('./workflow/settle-request.ts'),
+    trigger: { kind: 'workflowTask', substitution: 'SettleRequestFunctionArn' },
+    uses: { table: 'readWrite', mail: true },
+  },
+  {
+    module: 'events/ses-feedback',
+    load: () => import('./events/ses-feedback.ts'),
+    trigger: { kind: 'event', source: 'sesFeedback' },
+    uses: { table: 'readWrite', workflow: ['sendTaskFailure'] },
+  },
+];
+
+/**
+ * The environment variables each use puts into a function: exactly the names
+ * functions/shared/config.ts reads for it (test/infra/handler-needs.test.ts checks every bundle
+ * against this). Settings with a default in code (MAX_RESENDS, ...) are not deployed.
+ */
+export const SETTINGS_OF_USE = {
+  table: ['TABLE_NAME'],
+  indexes: [],
+  workflow: ['STATE_MACHINE_ARN'],
+  mail: ['SENDER_EMAIL', 'SES_CONFIGURATION_SET'],
+  activationSecret: ['ACTIVATION_SECRET_ARN'],
+  publicBaseUrl: ['PUBLIC_BASE_URL'],
+  activationTimeout: ['ACTIVATION_TIMEOUT_SECONDS'],
+} as const satisfies Record<keyof Uses, readonly string[]>;
+
+export type SettingName = (typeof SETTINGS_OF_USE)[keyof Uses][number];
+
+const isUsed = (value: Uses[keyof Uses]): boolean =>
+  Array.isArray(value) ? value.length > 0 : value !== undefined;
+
+/** The settings a function with these uses gets, and no other. */
+export const settingsOf = (uses: Uses): SettingName[] =>
+  (Object.keys(SETTINGS_OF_USE) as (keyof Uses)[])
+    .filter((use) => isUsed(uses[use]))
+    .flatMap((use) => SETTINGS_OF_USE[use]);
+
+export const entryOf = (module: string): FunctionEntry => {
+  const entry = catalog.find((candidate) => candidate.module === module);
+  if (!entry) throw new Error(`functions/${module}.ts is not in functions/catalog.ts`);
+  return entry;
+};
+
+/** Every API route with the module that serves it, in catalog order. */
+export const routeTable = (entries: readonly FunctionEntry[] = catalog): readonly ServedRoute[] =>
+  entries.flatMap((entry) =>
+    entry.trigger.kind === 'routes'
+      ? entry.trigger.routes.map((route) => ({ ...route, module: entry.module }))
+      : [],
+  );
+
+/** The entries triggered a given way, with the trigger narrowed to that kind. */
+export const entriesTriggeredBy = <K extends TriggerKind>(
+  kind: K,
+  entries: readonly FunctionEntry[] = catalog,
+): readonly (FunctionEntry & { readonly trigger: Extract<Trigger, { kind: K }> })[] =>
+  entries.filter(
+    (entry): entry is FunctionEntry & { readonly trigger: Extract<Trigger, { kind: K }> } =>
+      entry.trigger.kind === kind,
+  );
+
+/** The one entry triggered this way; a catalog with none or several is a mistake. */
+export const onlyEntryTriggeredBy = <K extends TriggerKind>(
+  kind: K,
+  entries: readonly FunctionEntry[] = catalog,
+): FunctionEntry & { readonly trigger: Extract<Trigger, { kind: K }> } => {
+  const found = entriesTriggeredBy(kind, entries);
+  if (found.length !== 1 || !found[0]) {
+    throw new Error(`functions/catalog.ts needs exactly one '${kind}' entry, has ${found.length}`);
+  }
+  return found[0];
+};
+
+/** `api/create-request` -> `ApiCreateRequest`: a stable construct id (and alarm name) per module. */
+export const constructIdOf = (module: string): string =>
+  module
+    .split(/[/-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
