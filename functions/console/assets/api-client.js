@@ -1,6 +1,6 @@
 /**
  * @import * as z from 'zod'
- * @import { createRequestInput, listRequestsQuery } from '../../domain/request-schema.ts'
+ * @import { createRequestInput, ListRequestsQuery } from '../../domain/request-schema.ts'
  * @import { problem, requestList, SmartAccountRequestResource } from '../../domain/resource-schemas.ts'
  */
 
@@ -16,7 +16,7 @@
 /** @typedef {z.infer<typeof problem>} Problem */
 /** @typedef {NonNullable<Problem['errors']>[number]} FieldError */
 /** @typedef {z.input<typeof createRequestInput>} RequestBody */
-/** @typedef {z.input<typeof listRequestsQuery>} ListQuery */
+/** The list's query as the server reads it. @typedef {ListRequestsQuery} ListQuery */
 
 /** The API answered with an error status; `problem` is its problem+json body, if it sent one. */
 export class ApiError extends Error {
@@ -88,7 +88,7 @@ export class ApiClient {
   /** @param {ListQuery} query */
   async list({ limit, status, cursor }) {
     const params = new URLSearchParams();
-    if (limit !== undefined) params.set('limit', limit);
+    params.set('limit', String(limit));
     if (status) params.set('status', status);
     if (cursor) params.set('cursor', cursor);
     return /** @type {RequestPage} */ (await this.#send('GET', `?${params}`));

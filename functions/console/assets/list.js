@@ -52,7 +52,7 @@ export class RequestList {
     table.setAttribute('aria-busy', 'true');
     try {
       const page = await this.#api.list({
-        limit: String(pageSize),
+        limit: pageSize,
         // The filter's options are the contract's statuses (index.html; checked by a test).
         ...(status && { status: /** @type {StoredRequest['status']} */ (status) }),
         ...(this.#cursor && { cursor: this.#cursor }),
