@@ -10,7 +10,7 @@ import { keys, PARTNER_REQUESTS_INDEX } from './table-keys.ts';
 /** Rounds of a filtered query before a page is returned short, with a cursor. */
 const MAX_QUERY_ROUNDS = 10;
 
-/** A partner's requests, newest first, from the partner index (never a Scan). */
+/** A partner's requests, newest first: one Query of the partner index per round. */
 export const queryPartnerRequests = async (
   client: DynamoDBDocumentClient,
   tableName: string,
