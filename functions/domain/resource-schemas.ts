@@ -1,43 +1,56 @@
-import * as z from 'zod';
-import { Locale } from '../shared/locale.ts';
+import * as z from 'zod/mini';
 import { requestStatuses } from '../shared/status.ts';
+import { partnerFields } from './request-schema.ts';
 
 /**
- * What the API returns, as schemas for the OpenAPI document. Responses are built by
- * `toResource`, so only the document needs these (and the full zod API they use).
+ * What the API returns: the request resource (the partner's fields, request-schema.ts, plus the
+ * ones the system sets), a page of them and the problem body. The OpenAPI document is generated
+ * from these; the stored model (smart-account-request.ts) extends the resource type. This is
+ * also the module the console's JSDoc types import (`import('…/resource-schemas.ts')`).
  */
-const historyEntry = z.object({ status: z.enum(requestStatuses), at: z.iso.datetime() });
+
+const timestamp = z.iso.datetime();
+
+export const statusChange = z.object({ status: z.enum(requestStatuses), at: timestamp });
 
 /** The resource as partners see it; internal fields (task token, code hash, ...) are not in it. */
 export const smartAccountRequestResource = z.object({
-  id: z.string().nullable(),
+  id: z.nullable(z.string()).check(z.describe('Opaque and unguessable; null in a dry run.')),
   status: z.enum(requestStatuses),
-  accountName: z.string(),
-  accountDomain: z.string(),
-  customerEmail: z.string(),
-  noteToCustomer: z.string().nullable(),
-  userEmails: z.array(z.string()),
-  noteToUsers: z.string().nullable(),
-  locale: z.enum([Locale.EN, Locale.NL]),
-  createdAt: z.iso.datetime(),
-  expiresAt: z.iso.datetime(),
-  activatedAt: z.iso.datetime().nullable(),
-  closedAt: z.iso.datetime().nullable(),
-  history: z.array(historyEntry),
+  ...partnerFields,
+  createdAt: timestamp,
+  expiresAt: timestamp.check(
+    z.describe('When the request expires if the customer does not answer.'),
+  ),
+  activatedAt: z.nullable(timestamp),
+  closedAt: z.nullable(timestamp),
+  history: z
+    .array(statusChange)
+    .check(z.describe('Every status the request has had, oldest first.')),
 });
-
-export type SmartAccountRequestResource = z.infer<typeof smartAccountRequestResource>;
+export type SmartAccountRequestResource = z.output<typeof smartAccountRequestResource>;
 
 export const requestList = z.object({
-  items: z.array(smartAccountRequestResource),
-  nextCursor: z.string().nullable(),
+  items: z.array(smartAccountRequestResource).check(z.describe('Newest first.')),
+  nextCursor: z
+    .nullable(z.string())
+    .check(z.describe('Pass as `cursor` for the next page; null on the last page.')),
 });
+export type RequestList = z.output<typeof requestList>;
 
+/** RFC 9457 problem details; `errors` only for validation failures, one entry per bad field. */
 export const problem = z.object({
   type: z.string(),
   title: z.string(),
-  status: z.number().int(),
+  status: z.int().check(z.gte(400), z.lte(599)),
   detail: z.string(),
-  errorId: z.string(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  errorId: z.string().check(z.describe('Quote it to support: it finds the log lines.')),
+  errors: z.optional(
+    z.array(z.object({ path: z.string(), message: z.string() })).check(z.describe('Field errors.')),
+  ),
 });
+export type Problem = z.output<typeof problem>;
+export type FieldError = NonNullable<Problem['errors']>[number];
+
+/** The body a partner sends to create a request (before normalization and defaults). */
+export type { CreateRequestBody } from './request-schema.ts';

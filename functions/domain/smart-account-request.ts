@@ -1,24 +1,21 @@
 import type { RequestStatus } from '../shared/status.ts';
-import type { CreateRequestInput } from './request-schema.ts';
 import type { SmartAccountRequestResource } from './resource-schemas.ts';
 
-export interface StatusChange {
-  readonly status: RequestStatus;
-  readonly at: string;
-}
+export type StatusChange = Readonly<SmartAccountRequestResource['history'][number]>;
 
-/** A request as stored: the resource fields plus what only the backend may see. */
-export interface SmartAccountRequest extends CreateRequestInput {
+/**
+ * A request as stored: every resource field (resource-schemas.ts) plus what only the backend
+ * may see. Only the internal fields are declared here; a new resource field reaches the stored
+ * model and the OpenAPI document from the schema, and `toResource` from the key list below.
+ */
+export interface SmartAccountRequest
+  extends Readonly<Omit<SmartAccountRequestResource, 'id' | 'history'>> {
+  /** Stored requests always have one; only a dry run's preview has none. */
   readonly id: string;
+  readonly history: readonly StatusChange[];
   readonly partnerId: string;
   readonly partnerName: string;
-  readonly status: RequestStatus;
-  readonly createdAt: string;
-  readonly expiresAt: string;
-  readonly activatedAt: string | null;
-  readonly closedAt: string | null;
   readonly closeReason: string | null;
-  readonly history: readonly StatusChange[];
   readonly resendCount: number;
   /** Current wait's Step Functions task token. Never leaves the backend. */
   readonly taskToken?: string;
@@ -31,22 +28,43 @@ export interface SmartAccountRequest extends CreateRequestInput {
   readonly sentEmails?: ReadonlySet<string>;
 }
 
+/**
+ * The resource's keys in the order the API returns them. The type makes the list exactly the
+ * schema's keys: a field added to (or dropped from) the resource schema does not compile until
+ * it is here too, and nothing else (task token, code hash) can be listed. A list, not
+ * `Object.keys(schema.shape)`, because this module is in handlers that bundle no zod at all.
+ */
+type ResourceKey = keyof SmartAccountRequestResource;
+
+const keysOf = <K extends string>(fields: Record<K, true>): K[] => Object.keys(fields) as K[];
+
+const resourceKeys = keysOf<ResourceKey>({
+  id: true,
+  status: true,
+  accountName: true,
+  accountDomain: true,
+  customerEmail: true,
+  noteToCustomer: true,
+  userEmails: true,
+  noteToUsers: true,
+  locale: true,
+  createdAt: true,
+  expiresAt: true,
+  activatedAt: true,
+  closedAt: true,
+  history: true,
+});
+
+const statusChangeKeys = keysOf<keyof StatusChange>({ status: true, at: true });
+
+const pick = <T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> =>
+  Object.fromEntries(keys.map((key) => [key, value[key]])) as Pick<T, K>;
+
 /** The partner-facing view: internal fields are dropped by construction, not by deletion. */
 export const toResource = (request: SmartAccountRequest): SmartAccountRequestResource => ({
-  id: request.id,
-  status: request.status,
-  accountName: request.accountName,
-  accountDomain: request.accountDomain,
-  customerEmail: request.customerEmail,
-  noteToCustomer: request.noteToCustomer,
+  ...pick(request, resourceKeys),
   userEmails: [...request.userEmails],
-  noteToUsers: request.noteToUsers,
-  locale: request.locale,
-  createdAt: request.createdAt,
-  expiresAt: request.expiresAt,
-  activatedAt: request.activatedAt,
-  closedAt: request.closedAt,
-  history: request.history.map((change) => ({ status: change.status, at: change.at })),
+  history: request.history.map((change) => pick(change, statusChangeKeys)),
 });
 
 export const expiryFrom = (createdAt: Date, timeoutSeconds: number): string =>

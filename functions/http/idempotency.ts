@@ -1,10 +1,10 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { IdempotencyStore } from '../domain/ports.ts';
+import { createRequestHeaders, IDEMPOTENCY_KEY_HEADER } from '../domain/request-schema.ts';
 import { sha256 } from '../shared/crypto.ts';
-import { IdempotencyInProgress, IdempotencyKeyReused, ValidationFailed } from '../shared/errors.ts';
+import { IdempotencyInProgress, IdempotencyKeyReused } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
-
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+import { parseWith } from './validation.ts';
 
 /**
  * `Idempotency-Key` on create: the same key with the same (normalized) body replays the first
@@ -18,11 +18,7 @@ export const withIdempotency = async (
   run: () => Promise<APIGatewayProxyResult>,
 ): Promise<APIGatewayProxyResult> => {
   if (key === undefined) return run();
-  if (!KEY_PATTERN.test(key)) {
-    throw new ValidationFailed([
-      { path: 'Idempotency-Key', message: '1-255 printable ASCII characters, no spaces.' },
-    ]);
-  }
+  parseWith(createRequestHeaders, { [IDEMPOTENCY_KEY_HEADER]: key });
   const bodyHash = sha256(JSON.stringify(fingerprint));
   const existing = await store.claim(scope, key, bodyHash);
   if (existing) {

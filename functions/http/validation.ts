@@ -10,12 +10,15 @@ export const parseWith = <S extends $ZodType>(schema: S, value: unknown): output
   return result.data;
 };
 
-/** `?status=&limit=` sends empty strings; an empty parameter means "not given". */
+/**
+ * The query parameters as sent, `?a` and `?a=` both as `''`. What an empty value means is the
+ * schema's decision: the list treats it as absent, the create's `dryRun` refuses it.
+ */
 export const queryOf = (
   parameters: Record<string, string | undefined> | null,
 ): Record<string, string> =>
   Object.fromEntries(
     Object.entries(parameters ?? {}).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+      (entry): entry is [string, string] => entry[1] !== undefined,
     ),
   );

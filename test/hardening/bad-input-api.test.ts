@@ -112,11 +112,13 @@ const expectOutcome = (response: RawResponse, expected: Expected, what: unknown)
   }
 };
 
-/** What the gateway hands the handler: the query's last value per name, empty ones dropped. */
+/** What the gateway hands the handler: the query's last value per name (`?a` and `?a=` as ''). */
+const queryAsSent = (query: string): Record<string, string> =>
+  Object.fromEntries(new URLSearchParams(query));
+
+/** What the list query schema reads: empty values are not given. */
 const effectiveQuery = (query: string): Record<string, string> =>
-  Object.fromEntries(
-    [...Object.entries(Object.fromEntries(new URLSearchParams(query)))].filter(([, v]) => v !== ''),
-  );
+  Object.fromEntries(Object.entries(queryAsSent(query)).filter(([, v]) => v !== ''));
 
 const encodeQuery = (entries: readonly (readonly [string, string])[]): string =>
   entries.map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`).join('&');
@@ -476,7 +478,8 @@ const buildCreate = (c: CreateCase) => {
   text = `${c.whitespace}${text}${c.whitespace}`;
   const body = Buffer.from(text, 'utf8');
   const query = encodeQuery(c.query);
-  const effective = effectiveQuery(query);
+  // The create query keeps empty values: `?dryRun=` is refused, never read as "create".
+  const effective = queryAsSent(query);
 
   let expected: Expected | undefined;
   if (c.auth.broken) expected = { status: 401 };

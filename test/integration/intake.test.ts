@@ -258,13 +258,19 @@ describe('rejecting bad input', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('answers 400 for a dryRun value that is not a boolean', async () => {
-    const response = await partner.call('POST', '/v1/smart-account-requests?dryRun=maybe', {
-      body: validRequest(),
-    });
-    expectProblem(response, 400);
-    expect(response.body.errors).toEqual([{ path: 'dryRun', message: expect.any(String) }]);
-  });
+  // A partner who meant to review must never create (and mail the customer) by accident.
+  it.each(['dryRun=maybe', 'dryRun', 'dryRun=', 'dryRun=1', 'dryRun=yes'])(
+    'answers 400 for ?%s and creates nothing',
+    async (query) => {
+      const before = await snapshot();
+      const response = await partner.call('POST', `/v1/smart-account-requests?${query}`, {
+        body: validRequest(),
+      });
+      expectProblem(response, 400);
+      expect(response.body.errors).toEqual([{ path: 'dryRun', message: expect.any(String) }]);
+      expect(await snapshot()).toEqual(before);
+    },
+  );
 });
 
 describe('Idempotency-Key', () => {
