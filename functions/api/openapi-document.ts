@@ -1,28 +1,95 @@
-import { type $ZodType, toJSONSchema } from 'zod/v4/core';
-import { createRequestInput } from '../domain/request-schema.ts';
+import * as z from 'zod/mini';
+import {
+  createRequestHeaders,
+  createRequestInput,
+  createRequestQuery,
+  listRequestsQuery,
+} from '../domain/request-schema.ts';
 import { problem, requestList, smartAccountRequestResource } from '../domain/resource-schemas.ts';
-import { requestStatuses } from '../shared/status.ts';
 
-const schemaOf = (schema: $ZodType, io: 'input' | 'output') => {
-  const { $schema: _dialect, ...jsonSchema } = toJSONSchema(schema, {
-    target: 'draft-2020-12',
+type JsonSchema = z.core.JSONSchema.JSONSchema;
+
+const COMPONENT_SCHEMAS = '#/components/schemas/';
+
+/**
+ * The component schemas of one registry, `$ref`-linked by id. `input` describes what a client
+ * sends (before defaults and normalization), `output` what the API returns.
+ */
+const componentsOf = (
+  io: 'input' | 'output',
+  entries: readonly [id: string, schema: z.core.$ZodType][],
+): Record<string, JsonSchema> => {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of entries) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
     io,
-    unrepresentable: 'any',
+    target: 'draft-2020-12',
+    uri: (id) => `${COMPONENT_SCHEMAS}${id}`,
+    // zod closes output objects because parsing strips unknown keys. A response may gain
+    // fields in a later version; a client validating against this document must not break then.
+    override: ({ jsonSchema }) => {
+      if (io === 'output' && jsonSchema.additionalProperties === false) {
+        delete jsonSchema.additionalProperties;
+      }
+    },
   });
-  return jsonSchema;
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...schema }]) => [id, schema]),
+  );
 };
+
+/** OpenAPI parameters from the properties of an object schema: name, required, schema, description. */
+const parametersOf = (schema: z.core.$ZodType, location: 'query' | 'header') => {
+  const { properties = {}, required = [] } = z.toJSONSchema(schema, {
+    io: 'input',
+    target: 'draft-2020-12',
+  });
+  return Object.entries(properties).map(([name, property]) => {
+    const { description, ...parameterSchema } = typeof property === 'object' ? property : {};
+    return {
+      name,
+      in: location,
+      required: required.includes(name),
+      ...(description === undefined ? {} : { description }),
+      schema: parameterSchema,
+    };
+  });
+};
+
+const schemaRef = (name: string) => ({ $ref: `${COMPONENT_SCHEMAS}${name}` });
 
 const problemResponse = (description: string) => ({
   description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  content: { 'application/problem+json': { schema: schemaRef('Problem') } },
 });
 
-const resourceResponse = (description: string) => ({
+const jsonResponse = (description: string, schema: string) => ({
   description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/SmartAccountRequest' } } },
+  content: { 'application/json': { schema: schemaRef(schema) } },
 });
 
-const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const resourceResponse = (description: string) => jsonResponse(description, 'SmartAccountRequest');
+
+/** API Gateway's stage throttling and the web ACL's rate rules apply to every route. */
+const rateLimited = {
+  '429': problemResponse('Too many requests; retry after the `Retry-After` delay'),
+};
+
+const partnerErrors = {
+  '401': problemResponse('Missing or unknown API key'),
+  ...rateLimited,
+  '503': problemResponse(
+    'A dependency is unavailable for now; retry after the `Retry-After` delay',
+  ),
+};
+
+const idParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'The request id (`sar_…`) the create answered with.',
+  schema: { type: 'string' },
+};
 
 /** OpenAPI 3.1 (JSON Schema 2020-12) generated from the same zod schemas the handlers validate with. */
 export const openApiDocument = () => ({
@@ -31,15 +98,27 @@ export const openApiDocument = () => ({
     title: 'Smart Account Requests',
     version: '1.0.0',
     description:
-      'Partners request a Smart Account on behalf of a customer; the customer activates it from an e-mailed link.',
+      'Partners request a Smart Account on behalf of a customer; the customer activates it from an e-mailed link. Every error is `application/problem+json` with an `errorId` support can trace.',
+    license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
   },
+  // Relative to this document's own address, so the document is right for every deployment
+  // (the stage URL, a custom domain, the local stack).
+  servers: [{ url: '.', description: 'The service that serves this document' }],
   components: {
-    securitySchemes: { partnerKey: { type: 'http', scheme: 'bearer' } },
+    securitySchemes: {
+      partnerKey: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'The partner API key, as `Authorization: Bearer <key>`.',
+      },
+    },
     schemas: {
-      CreateSmartAccountRequest: schemaOf(createRequestInput, 'input'),
-      SmartAccountRequest: schemaOf(smartAccountRequestResource, 'output'),
-      SmartAccountRequestList: schemaOf(requestList, 'output'),
-      Problem: schemaOf(problem, 'output'),
+      ...componentsOf('input', [['CreateSmartAccountRequest', createRequestInput]]),
+      ...componentsOf('output', [
+        ['SmartAccountRequest', smartAccountRequestResource],
+        ['SmartAccountRequestList', requestList],
+        ['Problem', problem],
+      ]),
     },
   },
   security: [{ partnerKey: [] }],
@@ -47,100 +126,106 @@ export const openApiDocument = () => ({
     '/v1/smart-account-requests': {
       post: {
         operationId: 'createSmartAccountRequest',
+        summary: 'Request a Smart Account, or review the request (dryRun=true)',
+        description:
+          'Creates a provisional Smart Account pending customer acceptance and e-mails the customer an activation link. With `dryRun=true` it only answers the normalized request.',
         parameters: [
-          {
-            name: 'dryRun',
-            in: 'query',
-            schema: { type: 'boolean' },
-            description: 'Review only: validate and normalize, write nothing.',
-          },
-          { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 255 } },
+          ...parametersOf(createRequestQuery, 'query'),
+          ...parametersOf(createRequestHeaders, 'header'),
         ],
         requestBody: {
           required: true,
-          content: {
-            'application/json': {
-              schema: { $ref: '#/components/schemas/CreateSmartAccountRequest' },
-            },
-          },
+          content: { 'application/json': { schema: schemaRef('CreateSmartAccountRequest') } },
         },
         responses: {
           '200': resourceResponse('dryRun=true: the normalized request that would be created'),
-          '202': resourceResponse(
-            'Created: a provisional Smart Account pending customer acceptance',
+          '202': {
+            ...resourceResponse('Created: a provisional Smart Account pending customer acceptance'),
+            headers: {
+              Location: { description: 'The new request', schema: { type: 'string' } },
+            },
+          },
+          '400': problemResponse('Invalid fields, query or Idempotency-Key'),
+          '409': problemResponse(
+            'The domain has a pending or active request, or the same Idempotency-Key is still in progress',
           ),
-          '400': problemResponse('Invalid fields'),
-          '401': problemResponse('Missing or unknown API key'),
-          '409': problemResponse('The domain has a pending or active request'),
           '413': problemResponse('Body larger than 64 KiB'),
           '415': problemResponse('Body is not JSON'),
           '422': problemResponse('Idempotency-Key reused with another body'),
-          '503': problemResponse('Temporarily unavailable; retry after Retry-After'),
+          ...partnerErrors,
         },
       },
       get: {
         operationId: 'listSmartAccountRequests',
-        parameters: [
-          { name: 'status', in: 'query', schema: { type: 'string', enum: requestStatuses } },
-          {
-            name: 'limit',
-            in: 'query',
-            schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
-          },
-          { name: 'cursor', in: 'query', schema: { type: 'string' } },
-        ],
+        summary: "List the partner's requests, newest first",
+        parameters: parametersOf(listRequestsQuery, 'query'),
         responses: {
-          '200': {
-            description: 'Newest first',
-            content: {
-              'application/json': {
-                schema: { $ref: '#/components/schemas/SmartAccountRequestList' },
-              },
-            },
-          },
+          '200': jsonResponse('One page, newest first', 'SmartAccountRequestList'),
           '400': problemResponse('Invalid query'),
-          '401': problemResponse('Missing or unknown API key'),
+          ...partnerErrors,
         },
       },
     },
     '/v1/smart-account-requests/{id}': {
       get: {
         operationId: 'getSmartAccountRequest',
+        summary: 'Get one request',
         parameters: [idParameter],
         responses: {
           '200': resourceResponse('The request'),
-          '401': problemResponse('Missing or unknown API key'),
           '404': problemResponse('No such request for this partner'),
+          ...partnerErrors,
         },
       },
     },
     '/v1/smart-account-requests/{id}/cancel': {
       post: {
         operationId: 'cancelSmartAccountRequest',
+        summary: 'Withdraw a pending request',
         parameters: [idParameter],
         responses: {
           '200': resourceResponse('Cancelled'),
-          '401': problemResponse('Missing or unknown API key'),
           '404': problemResponse('No such request for this partner'),
           '409': problemResponse('Not pending'),
+          ...partnerErrors,
         },
       },
     },
     '/v1/smart-account-requests/{id}/resend': {
       post: {
         operationId: 'resendActivationEmail',
+        summary: 'Send the activation e-mail again (same link)',
         parameters: [idParameter],
         responses: {
           '202': resourceResponse('Activation e-mail sent again, same link'),
-          '401': problemResponse('Missing or unknown API key'),
           '404': problemResponse('No such request for this partner'),
           '409': problemResponse('Not pending'),
-          '429': problemResponse('More than 5 resends'),
+          ...partnerErrors,
+          '429': problemResponse('More than 5 resends, or too many requests'),
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'getOpenApiDocument',
+        summary: 'This document',
+        security: [],
+        responses: {
+          '200': { description: 'OpenAPI 3.1', content: { 'application/json': {} } },
+          ...rateLimited,
         },
       },
     },
     '/health': {
-      get: { operationId: 'health', security: [], responses: { '200': { description: 'Up' } } },
+      get: {
+        operationId: 'health',
+        summary: 'Liveness check',
+        security: [],
+        responses: {
+          '200': { description: 'Up', content: { 'application/json': {} } },
+          ...rateLimited,
+        },
+      },
     },
   },
 });
