@@ -6,14 +6,12 @@ import sesModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { entriesTriggeredBy } from '../functions/catalog.ts';
 import { DEFAULT_ACTIVATION_TIMEOUT_SECONDS } from '../functions/shared/config.ts';
-import { logger } from '../functions/shared/logger.ts';
 import { createTableInput } from '../infra/table-schema.ts';
 import { createApiGateway } from './api-gateway.ts';
 import { FaultInjector } from './faults.ts';
 import { invokeHandler, localFunctionArn, startSchedules } from './lambda-registry.ts';
 import { close, LOOPBACK, listen } from './listen.ts';
 import { installLongTimers } from './long-timers.ts';
-import { seedPartners } from './seed-partners.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 import { createStepFunctionsServer } from './step-functions-server.ts';
 
@@ -34,7 +32,11 @@ export interface StackOptions {
   readonly publicBaseUrl?: string;
   /** Shortens the ASL's Retry intervals (ms) for tests. */
   readonly retryIntervalMs?: number;
-  /** Powertools log level for the handlers (default INFO). */
+  /**
+   * The handlers' application log level, set as Lambda sets it (`AWS_LAMBDA_LOG_LEVEL`;
+   * default INFO). The handlers' logger reads it once, when it is built: in a process that
+   * already loaded a handler module, the level it had then stays.
+   */
   readonly logLevel?: string;
   /** Puts fault-injecting proxies between the handlers and the stand-ins (local/faults.ts). */
   readonly faults?: boolean;
@@ -136,19 +138,24 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     PUBLIC_BASE_URL: publicBaseUrl,
     ACTIVATION_TIMEOUT_SECONDS: String(activationTimeoutSeconds),
     ACTIVATION_SECRET: process.env.ACTIVATION_SECRET || randomBytes(32).toString('base64url'),
-    POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+    AWS_LAMBDA_LOG_LEVEL: (
+      options.logLevel ??
+      process.env.AWS_LAMBDA_LOG_LEVEL ??
+      'INFO'
+    ).toUpperCase(),
+    // EMF lines are for CloudWatch; here they would only bury the log lines. Set
+    // POWERTOOLS_METRICS_DISABLED=false to see them.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     POWERTOOLS_SERVICE_NAME: 'smart-account-requests',
   });
   delete process.env.AWS_PROFILE;
-  // The handlers' shared logger was built when this module was imported, before the level
-  // above was set; apply it now.
-  logger.setLogLevel(
-    (process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO') as Parameters<typeof logger.setLogLevel>[0],
-  );
 
   const client = new DynamoDBClient({});
   await client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE_NAME)));
   const partnerKeys = options.partnerKeys?.length ? [...options.partnerKeys] : [newLocalKey()];
+  // Loaded only now: through the adapters it loads the handlers' logger and metrics, which
+  // read their settings above when they are built.
+  const { seedPartners } = await import('./seed-partners.ts');
   await seedPartners(partnerKeys);
   client.destroy();
   const stopSchedules = startSchedules();

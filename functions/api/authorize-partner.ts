@@ -1,6 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { partnerStore } from '../adapters/wiring.ts';
 import { sha256 } from '../shared/crypto.ts';
+import { observedHandler } from '../shared/observability.ts';
 
 const partners = partnerStore();
 
@@ -15,21 +16,21 @@ const bearerKey = (event: APIGatewayRequestAuthorizerEvent): string | undefined 
  * policy allows the whole API rather than the one method that happened to ask first.
  * Throwing "Unauthorized" is API Gateway's way to answer 401.
  */
-export const handler = async (
-  event: APIGatewayRequestAuthorizerEvent,
-): Promise<APIGatewayAuthorizerResult> => {
-  const key = bearerKey(event);
-  const partner = key ? await partners.findByApiKeyHash(sha256(key)) : undefined;
-  if (!partner) throw new Error('Unauthorized');
-  const [arnPrefix, stage] = event.methodArn.split('/');
-  return {
-    principalId: partner.id,
-    policyDocument: {
-      Version: '2012-10-17',
-      Statement: [
-        { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arnPrefix}/${stage}/*` },
-      ],
-    },
-    context: { partnerId: partner.id, partnerName: partner.name },
-  };
-};
+export const handler = observedHandler(
+  async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+    const key = bearerKey(event);
+    const partner = key ? await partners.findByApiKeyHash(sha256(key)) : undefined;
+    if (!partner) throw new Error('Unauthorized');
+    const [arnPrefix, stage] = event.methodArn.split('/');
+    return {
+      principalId: partner.id,
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arnPrefix}/${stage}/*` },
+        ],
+      },
+      context: { partnerId: partner.id, partnerName: partner.name },
+    };
+  },
+);

@@ -8,6 +8,7 @@ import { readJsonBody } from '../http/request-body.ts';
 import { json } from '../http/responses.ts';
 import { parseWith, queryOf } from '../http/validation.ts';
 import { config } from '../shared/config.ts';
+import { businessMetrics } from '../shared/metrics.ts';
 import { requesterOf } from './requester.ts';
 
 const intake = new RequestIntake(requestStore(), domainLocks(), workflow(), {
@@ -28,6 +29,7 @@ export const handler = apiHandler(async (event) => {
     input,
     async () => {
       const request = await intake.create(requester, input);
+      businessMetrics.requestCreated();
       return json(202, toResource(request), {
         Location: `${config.publicBaseUrl()}/v1/smart-account-requests/${request.id}`,
       });

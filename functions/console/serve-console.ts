@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { htmlSecurityHeaders } from '../http/security-headers.ts';
+import { observedHandler } from '../shared/observability.ts';
 
 /**
  * The partner console: one HTML page and the ES modules and style sheet it loads. They are
@@ -131,9 +132,11 @@ const pageUnder = (basePath: string): Asset =>
     : page;
 
 /** `GET /` has no path parameter; `GET /console/{file}` always has one. */
-export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-  const file = event.pathParameters?.file;
-  if (file === undefined) return answer(event, pageUnder(basePathOf(event)));
-  const served = servedAssets.get(file);
-  return served ? answer(event, served) : respond(404, notFound);
-};
+export const handler = observedHandler(
+  async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const file = event.pathParameters?.file;
+    if (file === undefined) return answer(event, pageUnder(basePathOf(event)));
+    const served = servedAssets.get(file);
+    return served ? answer(event, served) : respond(404, notFound);
+  },
+);

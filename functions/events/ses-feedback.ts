@@ -2,6 +2,7 @@ import { requestStore, workflow } from '../adapters/wiring.ts';
 import { failUndeliverable } from '../domain/delivery-feedback.ts';
 import { objectField, optionalString } from '../shared/event-fields.ts';
 import { logger } from '../shared/logger.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 
 const requests = requestStore();
 const signals = workflow();
@@ -16,7 +17,7 @@ const tagOf = (mail: Record<string, unknown> | undefined, name: string): string 
  * SES bounce/complaint events (configuration set -> EventBridge). Only a permanent bounce or
  * a complaint on an activation e-mail ends a request: transient bounces may still deliver.
  */
-export const handler = async (event: unknown): Promise<{ failed: boolean }> => {
+export const handler = taskHandler(async (event): Promise<{ failed: boolean }> => {
   const detail = objectField(event, 'detail');
   const eventType = optionalString(detail, 'eventType');
   const mail = objectField(detail, 'mail');
@@ -41,4 +42,4 @@ export const handler = async (event: unknown): Promise<{ failed: boolean }> => {
     messageId: optionalString(mail, 'messageId'),
   });
   return { failed: await failUndeliverable(requests, signals, { requestId, reason }) };
-};
+});

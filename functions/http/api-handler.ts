@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { isRequestId, newErrorId } from '../shared/crypto.ts';
 import { NotFound, Unauthenticated } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
+import { observability } from '../shared/observability.ts';
 import { problemFor, problemResponse } from './problem.ts';
 
 type ApiFunction = (
@@ -36,8 +37,13 @@ const problemErrors = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayPr
   },
 });
 
+/**
+ * Observability first, so the problem's log line still carries the invocation's context and
+ * the metrics flush after it; the header names are lower-cased before the handler reads them.
+ */
 export const apiHandler = (fn: ApiFunction) =>
   middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(observability())
     .use(httpHeaderNormalizer())
     .use(problemErrors())
     .handler(fn);

@@ -4,6 +4,7 @@ import { createRequestHeaders, IDEMPOTENCY_KEY_HEADER } from '../domain/request-
 import { sha256 } from '../shared/crypto.ts';
 import { IdempotencyInProgress, IdempotencyKeyReused } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
+import { businessMetrics } from '../shared/metrics.ts';
 import { parseWith } from './validation.ts';
 
 /**
@@ -26,6 +27,7 @@ export const withIdempotency = async (
       throw new IdempotencyKeyReused('This Idempotency-Key was used with a different body.');
     }
     if (existing.state === 'COMPLETED' && existing.response) {
+      businessMetrics.idempotentReplay();
       return {
         ...existing.response,
         headers: { ...existing.response.headers, 'Idempotent-Replayed': 'true' },

@@ -1,6 +1,7 @@
 import { activationMail } from '../adapters/wiring.ts';
 import { requiredString } from '../shared/event-fields.ts';
-import { logger } from '../shared/logger.ts';
+import { businessMetrics } from '../shared/metrics.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 
 const customerSide = activationMail();
 
@@ -8,10 +9,10 @@ const customerSide = activationMail();
  * Invoked by the callback task (`lambda:invoke.waitForTaskToken`). Returning does not end the
  * wait; the activation page or the timeout does. Errors are named for the ASL's Retry/Catch.
  */
-export const handler = async (event: unknown): Promise<{ requestId: string }> => {
+export const handler = taskHandler(async (event): Promise<{ requestId: string }> => {
   const requestId = requiredString(event, 'requestId');
   const taskToken = requiredString(event, 'taskToken');
-  logger.appendKeys({ requestId });
   await customerSide.sendForWait(requestId, taskToken);
+  businessMetrics.activationEmailSent();
   return { requestId };
-};
+});

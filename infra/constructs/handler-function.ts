@@ -65,6 +65,9 @@ export class HandlerFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      // The one log-level setting: Lambda drops lines below it and sets AWS_LAMBDA_LOG_LEVEL,
+      // which the handlers' logger takes as its level (functions/shared/logger.ts); the local
+      // stack sets the same variable.
       applicationLogLevelV2: lambda.ApplicationLogLevel[props.logLevel],
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       tracing: lambda.Tracing.ACTIVE,
@@ -80,7 +83,6 @@ export class HandlerFunction extends Construct {
         : {}),
       environment: {
         ...props.environment,
-        LOG_LEVEL: props.logLevel,
         // Bundles ship source maps; this makes stack traces point at the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -1,6 +1,13 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import {
+  BusinessMetric,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+  SETTLED_STATUS_DIMENSION,
+  settledStatuses,
+} from '../../functions/shared/business-metrics.ts';
 import { FIVE_MINUTES, type MonitoredResources, sesReputation } from './monitored-resources.ts';
 
 export interface ServiceDashboardProps extends MonitoredResources {
@@ -8,7 +15,10 @@ export interface ServiceDashboardProps extends MonitoredResources {
   readonly alarms: readonly cloudwatch.IAlarm[];
 }
 
-/** One page for on-call: alarm states first, then API, workflow, functions and mail. */
+/**
+ * One page for on-call: alarm states first, then what the service did (the business metrics
+ * the handlers record, functions/shared/metrics.ts), then API, workflow, functions and mail.
+ */
 export class ServiceDashboard extends Construct {
   constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
     super(scope, id);
@@ -21,6 +31,19 @@ export class ServiceDashboard extends Construct {
       props.functions.map(({ module, function: fn }) => metricOf(fn, module));
     const labelled = (metric: cloudwatch.Metric, label: string): cloudwatch.Metric =>
       metric.with({ label });
+    // The dimensions must be exactly those of the EMF records: Powertools adds `service`.
+    const business = (
+      metricName: BusinessMetric,
+      label: string,
+      dimensions: Record<string, string> = {},
+    ): cloudwatch.Metric =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: SERVICE_NAME, ...dimensions },
+        label,
+        ...sum,
+      });
 
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
@@ -28,6 +51,27 @@ export class ServiceDashboard extends Construct {
 
     dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: 24 }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Requests and activation e-mails',
+        width: 12,
+        left: [
+          business(BusinessMetric.REQUEST_CREATED, 'created'),
+          business(BusinessMetric.ACTIVATION_EMAIL_SENT, 'activation e-mails sent'),
+          business(BusinessMetric.IDEMPOTENT_REPLAY, 'idempotent replays'),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Requests settled, by outcome',
+        width: 12,
+        stacked: true,
+        left: settledStatuses.map((status) =>
+          business(BusinessMetric.REQUEST_SETTLED, status, {
+            [SETTLED_STATUS_DIMENSION]: status,
+          }),
+        ),
+      }),
     );
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({

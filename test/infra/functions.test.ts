@@ -7,8 +7,12 @@ const template = synthesizedTemplate();
 const modules = catalog.map((entry) => entry.module);
 const functions = resourcesOfType(template, 'AWS::Lambda::Function');
 
-/** Every function: Powertools' service name, the log level, source-mapped stack traces. */
-const SERVICE_WIDE = ['LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
+/**
+ * Every function: Powertools' service name, source-mapped stack traces. The log level is no
+ * variable of ours: it is the function's application log level (LoggingConfig), which Lambda
+ * hands the logger as AWS_LAMBDA_LOG_LEVEL.
+ */
+const SERVICE_WIDE = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
 /** What the Parameters and Secrets extension's layer sets for itself. */
 const isExtensionSetting = (name: string): boolean =>
   /^(PARAMETERS_SECRETS_EXTENSION|SECRETS_MANAGER|SSM_PARAMETER_STORE)_/.test(name);
@@ -38,8 +42,11 @@ describe('Lambda functions', () => {
       const variables = variablesOf(module);
       expect(variables).toMatchObject({
         POWERTOOLS_SERVICE_NAME: 'smart-account-requests',
-        LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
+      });
+      expect(functionOf(template, module)[1].Properties.LoggingConfig).toMatchObject({
+        LogFormat: 'JSON',
+        ApplicationLogLevel: 'INFO',
       });
       const settings = Object.keys(variables).filter(
         (name) => !SERVICE_WIDE.includes(name) && !isExtensionSetting(name),

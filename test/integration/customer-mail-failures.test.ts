@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import type { RunningStack } from '../../local/stack.ts';
 import { createPending, decide, fetchPage } from '../support/customer.ts';
 import {
@@ -37,7 +38,8 @@ beforeAll(async () => {
   });
   partner = partnerClient(stack, stack.partnerKeys[0]);
   // The stack runs in this process; the handler reads the environment the stack just set.
-  ({ handler: sesFeedback } = await import('../../functions/events/ses-feedback.ts'));
+  const feedback = await import('../../functions/events/ses-feedback.ts');
+  sesFeedback = (event) => feedback.handler(event, lambdaContext('events-ses-feedback'));
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { SendTaskFailureCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../../local/lambda-context.ts';
 import { aRequest } from '../../support/in-memory-stores.ts';
 
 /** events/ses-feedback at the SDK boundary: DynamoDB and Step Functions are mocked. */
@@ -16,7 +17,8 @@ beforeAll(async () => {
   vi.stubEnv('TABLE_NAME', 'requests');
   vi.stubEnv('STATE_MACHINE_ARN', 'arn:aws:states:us-east-1:000000000000:stateMachine:sar');
   // The module builds its adapters on import, as a Lambda container does.
-  ({ handler } = await import('../../../functions/events/ses-feedback.ts'));
+  const feedback = await import('../../../functions/events/ses-feedback.ts');
+  handler = (event) => feedback.handler(event, lambdaContext('events-ses-feedback'));
 });
 
 afterAll(() => {

@@ -8,9 +8,14 @@ import { en } from '../../../functions/console/assets/strings-en.js';
 import {
   basePathOf,
   contentSecurityPolicy,
-  handler,
+  handler as serveConsole,
 } from '../../../functions/console/serve-console.ts';
 import { requestStatuses } from '../../../functions/shared/status.ts';
+import { lambdaContext } from '../../../local/lambda-context.ts';
+
+/** Invoked as Lambda does, with a context. */
+const handler = (event: APIGatewayProxyEvent) =>
+  serveConsole(event, lambdaContext('console-serve-console'));
 
 const ASSETS = fileURLToPath(new URL('../../../functions/console/assets/', import.meta.url));
 

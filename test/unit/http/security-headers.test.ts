@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { handler as health } from '../../../functions/api/health.ts';
 import { handler as openapi } from '../../../functions/api/openapi.ts';
@@ -12,6 +12,7 @@ import {
 } from '../../../functions/messages/pages.ts';
 import { NotFound, ValidationFailed } from '../../../functions/shared/errors.ts';
 import { Locale } from '../../../functions/shared/locale.ts';
+import { lambdaContext } from '../../../local/lambda-context.ts';
 
 type Headers = APIGatewayProxyResult['headers'];
 
@@ -34,11 +35,7 @@ const expectHtmlSecurityHeaders = (headers: Headers) => {
   );
 };
 
-const context = {
-  functionName: 'security-headers-test',
-  awsRequestId: 'request-1',
-  getRemainingTimeInMillis: () => 10_000,
-} as unknown as Context;
+const context = lambdaContext('security-headers-test');
 
 const consoleEvent = (path: string, file?: string): APIGatewayProxyEvent =>
   ({
@@ -84,7 +81,7 @@ describe('every HTML answer carries the security headers', () => {
     ['a console style sheet', '/console/app.css', 'app.css'],
     ['an unknown console file', '/console/nope.js', 'nope.js'],
   ])('%s', async (_what, path, file) => {
-    const response = await serveConsole(consoleEvent(path, file));
+    const response = await serveConsole(consoleEvent(path, file), context);
     expectHtmlSecurityHeaders(response.headers);
   });
 });
@@ -120,7 +117,7 @@ describe('every JSON answer says nosniff', () => {
   });
 
   it('the health check and the OpenAPI document', async () => {
-    for (const response of [await health(), await openapi()]) {
+    for (const response of [await health({}, context), await openapi({}, context)]) {
       expect(response.headers).toMatchObject({
         'Content-Type': 'application/json',
         'X-Content-Type-Options': 'nosniff',

@@ -1,0 +1,31 @@
+import { RequestStatus } from './status.ts';
+
+/**
+ * The business metrics: what handlers record (functions/shared/metrics.ts) and what the
+ * dashboard graphs (infra/constructs/service-dashboard.ts). Plain data, so infra/ reads the
+ * same names without Powertools.
+ */
+export const METRICS_NAMESPACE = 'SmartAccountRequests';
+
+/** Powertools adds it to every metric as the `service` dimension; log lines carry it too. */
+export const SERVICE_NAME = 'smart-account-requests';
+
+export const BusinessMetric = {
+  /** A request was created (not a dry run, not a replay). */
+  REQUEST_CREATED: 'RequestCreated',
+  /** A request reached its outcome and its e-mails went out; dimension `status`. */
+  REQUEST_SETTLED: 'RequestSettled',
+  /** A create with a known Idempotency-Key answered the stored response. */
+  IDEMPOTENT_REPLAY: 'IdempotentReplay',
+  /** SES accepted an activation e-mail: the first one or a resend. */
+  ACTIVATION_EMAIL_SENT: 'ActivationEmailSent',
+} as const;
+export type BusinessMetric = (typeof BusinessMetric)[keyof typeof BusinessMetric];
+
+/** The dimension that splits `RequestSettled` by outcome. */
+export const SETTLED_STATUS_DIMENSION = 'status';
+
+/** The outcomes `RequestSettled` is recorded for: every status but the pending one. */
+export const settledStatuses = Object.values(RequestStatus).filter(
+  (status) => status !== RequestStatus.PENDING_ACTIVATION,
+);

@@ -1,0 +1,54 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import {
+  BusinessMetric,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+  SETTLED_STATUS_DIMENSION,
+} from './business-metrics.ts';
+import { logger } from './logger.ts';
+import type { RequestStatus } from './status.ts';
+
+type MetricsLogger = NonNullable<NonNullable<ConstructorParameters<typeof Metrics>[0]>['logger']>;
+
+// Powertools warns at every flush that has no metrics. Most invocations record none by design
+// (reads, rejected input, pages, the workflow's other steps), so that notice is debug; every
+// other warning of Powertools (an invalid dimension or metric) stays a warning.
+const NO_METRICS_NOTICE = 'No application metrics to publish';
+const metricsLog: MetricsLogger = {
+  debug: (message: string) => logger.debug(message),
+  info: (message: string) => logger.info(message),
+  warn: (message: string) =>
+    message.startsWith(NO_METRICS_NOTICE) ? logger.debug(message) : logger.warn(message),
+  error: (message: string) => logger.error(message),
+};
+
+/**
+ * One Metrics per Lambda, flushed as EMF (a JSON line CloudWatch turns into metrics) once per
+ * invocation by `logMetrics` (functions/shared/observability.ts). `POWERTOOLS_METRICS_DISABLED`
+ * turns the output off (the tests and the local stack set it).
+ */
+export const metrics = new Metrics({
+  namespace: METRICS_NAMESPACE,
+  serviceName: SERVICE_NAME,
+  logger: metricsLog,
+});
+
+const count = (name: BusinessMetric) => {
+  metrics.addMetric(name, MetricUnit.Count, 1);
+};
+
+/**
+ * What handlers and the HTTP layer record; the domain never does (it knows no Powertools), so
+ * each is recorded where the outcome is known: after the domain call returned.
+ */
+export const businessMetrics = {
+  requestCreated: () => count(BusinessMetric.REQUEST_CREATED),
+  idempotentReplay: () => count(BusinessMetric.IDEMPOTENT_REPLAY),
+  activationEmailSent: () => count(BusinessMetric.ACTIVATION_EMAIL_SENT),
+  /** Its own EMF record: the status dimension must not spread to the invocation's other metrics. */
+  requestSettled: (status: RequestStatus) => {
+    const settled = metrics.singleMetric();
+    settled.addDimension(SETTLED_STATUS_DIMENSION, status);
+    settled.addMetric(BusinessMetric.REQUEST_SETTLED, MetricUnit.Count, 1);
+  },
+};
