@@ -1,5 +1,6 @@
 import { activationDecisions, attemptLimiter } from '../adapters/wiring.ts';
 import { Decision, DecisionResult } from '../domain/activation-decisions.ts';
+import { lookupWithinLimit } from '../domain/attempt-limiter.ts';
 import { readFormBody } from '../http/request-body.ts';
 import { activationFormField, ResultPage, renderResultPage } from '../messages/pages.ts';
 import { config } from '../shared/config.ts';
@@ -22,22 +23,19 @@ export const handler = pageHandler(async (event) => {
   if (!isOwnOriginPost(event.headers, config.publicBaseUrl())) {
     return renderResultPage(ResultPage.FORBIDDEN);
   }
-  const client = clientOf(event);
-  const retryAfterSeconds = await limiter.blockedFor(client);
-  if (retryAfterSeconds > 0)
-    return renderResultPage(ResultPage.TOO_MANY_ATTEMPTS, { retryAfterSeconds });
-  if (!CODE_PATTERN.test(code)) {
-    await limiter.recordMiss(client);
-    return renderResultPage(ResultPage.NOT_FOUND);
-  }
   const form = readFormBody(event);
   const decision = form.get(activationFormField.DECISION) ?? '';
   if (!decisionValues.includes(decision)) return renderResultPage(ResultPage.INVALID_REQUEST);
-  const outcome = await decisions.decide(code, decision as Decision);
-  if (!outcome) {
-    await limiter.recordMiss(client);
-    return renderResultPage(ResultPage.NOT_FOUND);
+  const lookup = await lookupWithinLimit(limiter, clientOf(event), async () =>
+    CODE_PATTERN.test(code) ? decisions.decide(code, decision as Decision) : undefined,
+  );
+  if (!('found' in lookup)) {
+    return renderResultPage(ResultPage.TOO_MANY_ATTEMPTS, {
+      retryAfterSeconds: lookup.blockedForSeconds,
+    });
   }
+  const outcome = lookup.found;
+  if (!outcome) return renderResultPage(ResultPage.NOT_FOUND);
   const { request } = outcome;
   if (outcome.result === DecisionResult.ALREADY_CLOSED) return closedPage(request);
   const page = request.status === RequestStatus.ACTIVE ? ResultPage.ACTIVATED : ResultPage.DECLINED;

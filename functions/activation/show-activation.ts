@@ -1,5 +1,6 @@
 import { attemptLimiter, requestStore } from '../adapters/wiring.ts';
 import { findByActivationCode } from '../domain/activation-decisions.ts';
+import { lookupWithinLimit } from '../domain/attempt-limiter.ts';
 import { ResultPage, renderActivationPage, renderResultPage } from '../messages/pages.ts';
 import { config } from '../shared/config.ts';
 import { RequestStatus } from '../shared/status.ts';
@@ -16,14 +17,16 @@ const limiter = attemptLimiter();
 export const handler = pageHandler(async (event) => {
   const code = event.pathParameters?.code ?? '';
   const client = clientOf(event);
-  const retryAfterSeconds = await limiter.blockedFor(client);
-  if (retryAfterSeconds > 0)
-    return renderResultPage(ResultPage.TOO_MANY_ATTEMPTS, { retryAfterSeconds });
-  const request = CODE_PATTERN.test(code) ? await findByActivationCode(requests, code) : undefined;
-  if (!request) {
-    await limiter.recordMiss(client);
-    return renderResultPage(ResultPage.NOT_FOUND);
+  const lookup = await lookupWithinLimit(limiter, client, async () =>
+    CODE_PATTERN.test(code) ? findByActivationCode(requests, code) : undefined,
+  );
+  if (!('found' in lookup)) {
+    return renderResultPage(ResultPage.TOO_MANY_ATTEMPTS, {
+      retryAfterSeconds: lookup.blockedForSeconds,
+    });
   }
+  const request = lookup.found;
+  if (!request) return renderResultPage(ResultPage.NOT_FOUND);
   if (request.status !== RequestStatus.PENDING_ACTIVATION) return closedPage(request);
   return renderActivationPage({
     locale: request.locale,

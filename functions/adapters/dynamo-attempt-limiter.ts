@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttemptLimiter } from '../domain/attempt-limiter.ts';
 import { sha256 } from '../shared/crypto.ts';
-import { storeCall } from './store-errors.ts';
+import { isConditionFailed, storeCall } from './store-errors.ts';
 import { TTL_ATTRIBUTE } from './table-keys.ts';
 
 export interface AttemptLimiterOptions {
@@ -26,28 +26,49 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
     this.now = options.now ?? (() => new Date());
   }
 
-  async blockedFor(client: string): Promise<number> {
+  async reserve(client: string): Promise<number> {
     const { key, windowEnd, nowSeconds } = this.window(client);
-    const result = await storeCall(() =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: key })),
-    );
-    const misses = Number(result.Item?.misses ?? 0);
-    return misses >= this.options.maxMisses ? windowEnd - nowSeconds : 0;
+    try {
+      await storeCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            // Check and count in one write: of parallel lookups only `maxMisses` get through.
+            ConditionExpression: 'attribute_not_exists(misses) OR misses < :max',
+            UpdateExpression: 'ADD misses :one SET #ttl = :ttl',
+            ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':max': this.options.maxMisses,
+              ':ttl': windowEnd + 60,
+            },
+          }),
+        ),
+      );
+      return 0;
+    } catch (error) {
+      if (isConditionFailed(error)) return windowEnd - nowSeconds;
+      throw error;
+    }
   }
 
-  async recordMiss(client: string): Promise<void> {
-    const { key, windowEnd } = this.window(client);
+  async release(client: string): Promise<void> {
+    const { key } = this.window(client);
     await storeCall(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: 'ADD misses :one SET #ttl = :ttl',
-          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':one': 1, ':ttl': windowEnd + 60 },
+          // Only a counter this window still has: a release never creates an item.
+          ConditionExpression: 'misses > :zero',
+          UpdateExpression: 'ADD misses :minusOne',
+          ExpressionAttributeValues: { ':zero': 0, ':minusOne': -1 },
         }),
       ),
-    );
+    ).catch((error: unknown) => {
+      if (!isConditionFailed(error)) throw error;
+    });
   }
 
   private window(client: string) {

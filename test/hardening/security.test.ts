@@ -338,6 +338,24 @@ describe('guessing activation codes', () => {
     expect(JSON.stringify(await scanTable(stack))).not.toContain(guesser);
   });
 
+  it('holds the limit for parallel guesses too: of 60 at once, at most 10 are looked up', async () => {
+    const secondsLeft = 900 - (Math.floor(Date.now() / 1000) % 900);
+    if (secondsLeft < 5) await sleep(secondsLeft * 1000 + 100);
+    const guesser = clientAddress(clients++);
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        rawRequest(stack, {
+          method: 'GET',
+          path: `/activate/${'C'.repeat(41)}${String(i).padStart(2, '0')}`,
+          localAddress: guesser,
+        }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 404)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(50);
+  });
+
   it('does not count a real code as a miss', async () => {
     const pending = await createPending(stack, partner);
     const reader = clientAddress(clients++);
