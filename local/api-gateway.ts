@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { Auth, onlyEntryTriggeredBy, routeTable, type ServedRoute } from '../functions/catalog.ts';
+import { jsonSecurityHeaders } from '../functions/http/security-headers.ts';
 import { invokeHandler } from './lambda-registry.ts';
 
 /** API Gateway refuses bodies over 10 MB before any Lambda runs. */
@@ -28,7 +29,11 @@ const authorizerModule = onlyEntryTriggeredBy('authorizer').module;
 
 const gatewayProblem = (status: number, title: string, detail: string, requestId: string) => ({
   statusCode: status,
-  headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' },
+  headers: {
+    'Content-Type': 'application/problem+json',
+    'Cache-Control': 'no-store',
+    ...jsonSecurityHeaders,
+  },
   body: JSON.stringify({
     type: `urn:smart-account-requests:problem:gateway-${status}`,
     title,
@@ -126,6 +131,7 @@ export const createApiGateway = (): LocalApiGateway => {
           headers: {
             'Content-Type': 'application/problem+json',
             'Cache-Control': 'no-store',
+            ...jsonSecurityHeaders,
             'WWW-Authenticate': 'Bearer',
           },
         };

@@ -128,6 +128,10 @@ describe('the REST API', () => {
       expect(response.ResponseParameters['gatewayresponse.header.Cache-Control']).toBe(
         "'no-store'",
       );
+      expect(
+        response.ResponseParameters['gatewayresponse.header.X-Content-Type-Options'],
+        type,
+      ).toBe("'nosniff'");
     }
   });
 
