@@ -30,8 +30,8 @@ const LOAD_ENV: Record<string, string> = {
   SENDER_EMAIL: 'bench@example.com',
   PUBLIC_BASE_URL: 'https://bench.example',
   ACTIVATION_SECRET: 'bench-secret',
-  LOG_LEVEL: 'WARN',
-  POWERTOOLS_LOG_LEVEL: 'WARN',
+  // What Lambda sets from the function's applicationLogLevelV2.
+  AWS_LAMBDA_LOG_LEVEL: 'INFO',
 };
 
 export interface LoadSample {
