@@ -1,4 +1,3 @@
-import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { retryAfterFor } from '../http/problem.ts';
@@ -6,14 +5,13 @@ import { type HtmlResponse, ResultPage, renderResultPage } from '../messages/pag
 import { newErrorId } from '../shared/crypto.ts';
 import { DependencyUnavailable, PayloadTooLarge } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
-import { observability } from '../shared/observability.ts';
+import { observedMiddy } from '../shared/observability.ts';
 
 type PageFunction = (event: APIGatewayProxyEvent) => Promise<HtmlResponse>;
 
 /** Customer pages never show a stack trace: an error page with an errorId that is also logged. */
 export const pageHandler = (fn: PageFunction) =>
-  middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(observability())
+  observedMiddy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpHeaderNormalizer())
     .handler(async (event) => {
       try {

@@ -1,10 +1,10 @@
-import middy from '@middy/core';
+import type middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { isRequestId, newErrorId } from '../shared/crypto.ts';
 import { NotFound, Unauthenticated } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
-import { observability } from '../shared/observability.ts';
+import { observedMiddy } from '../shared/observability.ts';
 import { problemFor, problemResponse } from './problem.ts';
 
 type ApiFunction = (
@@ -42,8 +42,7 @@ const problemErrors = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayPr
  * the metrics flush after it; the header names are lower-cased before the handler reads them.
  */
 export const apiHandler = (fn: ApiFunction) =>
-  middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(observability())
+  observedMiddy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpHeaderNormalizer())
     .use(problemErrors())
     .handler(fn);

@@ -13,12 +13,19 @@ import { metrics } from './metrics.ts';
  *   so a warm container never stamps them on the next invocation's lines;
  * - the invocation's business metrics are flushed as one EMF line, also when it failed.
  */
-export const observability = () => [
-  injectLambdaContext(logger, { resetKeys: true }),
-  logMetrics(metrics),
-];
+const observability = () => [injectLambdaContext(logger, { resetKeys: true }), logMetrics(metrics)];
+
+const OBSERVED = Symbol.for('smart-account-requests.observed');
+
+/** Whether a handler was built here: test/unit/observability checks every catalog entry. */
+export const isObserved = (handler: unknown): boolean =>
+  typeof handler === 'function' && OBSERVED in handler;
+
+/** A middy handler with observability first; add the handler's own middlewares after it. */
+export const observedMiddy = <TEvent, TResult>() =>
+  Object.assign(middy<TEvent, TResult>().use(observability()), { [OBSERVED]: true as const });
 
 /** A handler with nothing but observability (console, health, OpenAPI, the authorizer). */
 export const observedHandler = <TEvent, TResult>(
   fn: (event: TEvent, context: Context) => Promise<TResult>,
-) => middy<TEvent, TResult>().use(observability()).handler(fn);
+) => observedMiddy<TEvent, TResult>().handler(fn);
