@@ -6,6 +6,7 @@ import {
   type FunctionEntry,
   type LambdaHandler,
 } from '../functions/catalog.ts';
+import { inInvocation } from './invocation-scope.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 const loaded = new Map<string, Promise<LambdaHandler>>();
@@ -53,9 +54,10 @@ export const invokeHandler = async (module: string, event: unknown): Promise<unk
   const startedAt = performance.now();
   let failed = true;
   try {
-    const result = await handler(
-      JSON.parse(JSON.stringify(event)),
-      lambdaContext(functionName(module)),
+    const context = lambdaContext(functionName(module));
+    // Its own logger context, keys and metrics, although other invocations run meanwhile.
+    const result = await inInvocation(context.awsRequestId, () =>
+      handler(JSON.parse(JSON.stringify(event)), context),
     );
     failed = false;
     return result === undefined ? null : JSON.parse(JSON.stringify(result));

@@ -9,6 +9,7 @@ import { DEFAULT_ACTIVATION_TIMEOUT_SECONDS } from '../functions/shared/config.t
 import { createTableInput } from '../infra/table-schema.ts';
 import { createApiGateway } from './api-gateway.ts';
 import { FaultInjector } from './faults.ts';
+import { scopeInvocations } from './invocation-scope.ts';
 import { invokeHandler, localFunctionArn, startSchedules } from './lambda-registry.ts';
 import { close, LOOPBACK, listen } from './listen.ts';
 import { installLongTimers } from './long-timers.ts';
@@ -147,6 +148,8 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     // POWERTOOLS_METRICS_DISABLED=false to see them.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     POWERTOOLS_SERVICE_NAME: 'smart-account-requests',
+    // Every function here serves invocations at the same time (local/invocation-scope.ts).
+    ...scopeInvocations(),
   });
   delete process.env.AWS_PROFILE;
 
