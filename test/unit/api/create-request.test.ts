@@ -21,7 +21,7 @@ beforeAll(async () => {
     TABLE_NAME: 'requests',
     STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:sar',
     PUBLIC_BASE_URL: 'https://api.example/prod',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
+    AWS_LAMBDA_LOG_LEVEL: 'INFO',
   });
   ({ handler } = await import('../../../functions/api/create-request.ts'));
 });
