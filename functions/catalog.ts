@@ -54,14 +54,18 @@ export type Trigger =
 export type TriggerKind = Trigger['kind'];
 
 /** The table's secondary indexes (infra/table-schema.ts): GSI1 = a partner's requests, newest first. */
-export type TableIndex = 'GSI1';
+export type TableIndex = 'GSI1' | 'Sweep';
 
 /** Step Functions API calls, each granted on the one state machine. */
-export type WorkflowCall = 'startExecution' | 'sendTaskSuccess' | 'sendTaskFailure';
+export type WorkflowCall =
+  | 'startExecution'
+  | 'describeExecution'
+  | 'sendTaskSuccess'
+  | 'sendTaskFailure';
 
 /** What a function's code reaches; each use becomes exactly its grants and its settings. */
 export interface Uses {
-  /** The one table, item-level: `read` (get, query) or `readWrite`. No function may Scan. */
+  /** The one table, item-level: `read` (get, query) or `readWrite`; never a read of the whole table. */
   readonly table?: 'read' | 'readWrite';
   /** Indexes it queries, each granted by exact ARN (no `index/*`). */
   readonly indexes?: readonly TableIndex[];
@@ -176,6 +180,12 @@ export const catalog: readonly FunctionEntry[] = [
     },
   },
   {
+    module: 'workflow/wake',
+    load: () => import('./workflow/wake.ts'),
+    trigger: { kind: 'workflowTask', substitution: 'WakeFunctionArn' },
+    uses: { table: 'read' },
+  },
+  {
     module: 'workflow/send-activation',
     load: () => import('./workflow/send-activation.ts'),
     trigger: { kind: 'workflowTask', substitution: 'SendActivationFunctionArn' },
@@ -192,6 +202,16 @@ export const catalog: readonly FunctionEntry[] = [
     load: () => import('./workflow/settle-request.ts'),
     trigger: { kind: 'workflowTask', substitution: 'SettleRequestFunctionArn' },
     uses: { table: 'readWrite', mail: true },
+  },
+  {
+    module: 'workflow/sweep-requests',
+    load: () => import('./workflow/sweep-requests.ts'),
+    trigger: { kind: 'schedule', everyMinutes: 5 },
+    uses: {
+      table: 'readWrite',
+      indexes: ['Sweep'],
+      workflow: ['startExecution', 'describeExecution', 'sendTaskSuccess', 'sendTaskFailure'],
+    },
   },
   {
     module: 'events/ses-feedback',

@@ -1,12 +1,16 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 
 /** The constructs that carry an acknowledged cdk-nag finding. */
 export interface AcknowledgedConstructs {
   readonly functionRoles: readonly iam.IRole[];
   readonly stateMachineRole: iam.IRole;
+  readonly stateMachine: sfn.StateMachine;
+  /** Roles of the functions that describe executions (the sweep). */
+  readonly executionDescriberRoles: readonly iam.IRole[];
   readonly activationSecret: IConstruct;
   readonly feedbackDeadLetterQueue: IConstruct;
   readonly restApi: apigw.RestApi;
@@ -32,6 +36,13 @@ export const NAG_ACKNOWLEDGEMENTS = {
       'Step Functions log delivery (logs:CreateLogDelivery and related) and X-Ray ' +
       '(xray:PutTraceSegments and related) support no resource-level permissions. ' +
       'lambda:InvokeFunction is limited to the three workflow function ARNs.',
+  },
+  describeOwnExecutions: {
+    id: 'AwsSolutions-IAM5[Resource::<executions of the state machine>:*]',
+    reason:
+      "states:DescribeExecution on this machine's executions only: their names are request " +
+      'ids (plus an attempt number), unknown until a request exists, so no narrower ARN can be ' +
+      'written. The sweep reads an execution only to tell a running one from a gone one.',
   },
   activationSecretRotation: {
     id: 'AwsSolutions-SMG4',
@@ -81,7 +92,7 @@ export const NAG_ACKNOWLEDGEMENTS = {
 export const acknowledgeNagFindings = (constructs: AcknowledgedConstructs): void => {
   const acknowledge = (
     construct: IConstruct,
-    ...entries: (typeof NAG_ACKNOWLEDGEMENTS)[keyof typeof NAG_ACKNOWLEDGEMENTS][]
+    ...entries: { readonly id: string; readonly reason: string }[]
   ): void => {
     Validations.of(construct).acknowledge(...entries.map(({ id, reason }) => ({ id, reason })));
   };
@@ -89,6 +100,19 @@ export const acknowledgeNagFindings = (constructs: AcknowledgedConstructs): void
 
   for (const role of constructs.functionRoles) acknowledge(role, ack.functionXRay);
   acknowledge(constructs.stateMachineRole, ack.stateMachineLogsAndXRay);
+  // cdk-nag names the finding after the resource as synthesized: the executions ARN that
+  // stateMachine.grantExecution builds from the machine's name.
+  const machineLogicalId = Stack.of(constructs.stateMachine).getLogicalId(
+    constructs.stateMachine.node.defaultChild as import('aws-cdk-lib').CfnElement,
+  );
+  const machineName = JSON.stringify({
+    'Fn::Select': [6, { 'Fn::Split': [':', { Ref: machineLogicalId }] }],
+  });
+  const executionsFinding = {
+    ...ack.describeOwnExecutions,
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}:*]`,
+  };
+  for (const role of constructs.executionDescriberRoles) acknowledge(role, executionsFinding);
   acknowledge(constructs.activationSecret, ack.activationSecretRotation);
   acknowledge(constructs.feedbackDeadLetterQueue, ack.feedbackQueueIsTheDlq);
   acknowledge(constructs.restApi, ack.apiBodyValidation);

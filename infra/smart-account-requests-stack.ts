@@ -111,7 +111,6 @@ export class SmartAccountRequestsStack extends Stack {
     }
     const workflow = new RequestWorkflow(this, 'Workflow', {
       stateMachineName: `${this.stackName}-request`,
-      activationTimeoutSeconds: settings.activationTimeoutSeconds,
       functions: Object.fromEntries(
         workflowEntries.map((entry) => [entry.trigger.substitution, functionOf(entry.module)]),
       ),
@@ -209,6 +208,10 @@ export class SmartAccountRequestsStack extends Stack {
     acknowledgeNagFindings({
       functionRoles: [...handlers.values()].map((handler) => handler.role),
       stateMachineRole: workflow.stateMachine.role,
+      stateMachine: workflow.stateMachine,
+      executionDescriberRoles: entries
+        .filter((entry) => entry.uses.workflow?.includes('describeExecution'))
+        .map((entry) => (handlers.get(entry.module) as HandlerFunction).role),
       activationSecret,
       feedbackDeadLetterQueue: mail.feedbackDeadLetterQueue,
       restApi: api.restApi,

@@ -1,4 +1,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { SWEEP_INDEX } from '../functions/adapters/table-keys.ts';
+
+export { SWEEP_INDEX };
 
 /**
  * The one table's key schema (docs/architecture.md). The CDK stack and the local stack both
@@ -26,6 +29,8 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
     { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
     { AttributeName: PARTNER_REQUESTS_INDEX.partitionKey, AttributeType: 'S' },
     { AttributeName: PARTNER_REQUESTS_INDEX.sortKey, AttributeType: 'S' },
+    { AttributeName: SWEEP_INDEX.partitionKey, AttributeType: 'S' },
+    { AttributeName: SWEEP_INDEX.sortKey, AttributeType: 'S' },
   ],
   KeySchema: [
     { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
@@ -39,6 +44,14 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
         { AttributeName: PARTNER_REQUESTS_INDEX.sortKey, KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'ALL' },
+    },
+    {
+      IndexName: SWEEP_INDEX.indexName,
+      KeySchema: [
+        { AttributeName: SWEEP_INDEX.partitionKey, KeyType: 'HASH' },
+        { AttributeName: SWEEP_INDEX.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...SWEEP_INDEX.projected] },
     },
   ],
 });

@@ -65,8 +65,23 @@ const singleValueHeaders = (request: IncomingMessage): Record<string, string> =>
   return headers;
 };
 
+/** Every Authorization header of the request, whatever its case. */
+const authorizationHeaders = (request: IncomingMessage): string[] => {
+  const values: string[] = [];
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    if ((request.rawHeaders[i] as string).toLowerCase() === 'authorization') {
+      values.push(request.rawHeaders[i + 1] as string);
+    }
+  }
+  return values;
+};
+
 export interface LocalApiGateway {
   readonly server: Server;
+  /** Every route can serve (table created, partners seeded): until then 503, never a 401. */
+  ready(): void;
+  /** Stops accepting and resolves once the requests in flight are answered. */
+  drain(): Promise<void>;
 }
 
 /**
@@ -77,20 +92,26 @@ export interface LocalApiGateway {
 export const createApiGateway = (): LocalApiGateway => {
   const authorizerCache = new Map<string, { context: Record<string, string>; until: number }>();
 
+  let isReady = false;
+  let draining = false;
+
   const authorize = async (
+    authorization: string,
     headers: Record<string, string>,
     method: string,
     path: string,
   ): Promise<Record<string, string> | undefined> => {
-    const authorization =
-      Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '';
     const cached = authorizerCache.get(authorization);
     if (cached && cached.until > Date.now()) return cached.context;
     try {
+      // The authorizer sees the one header the cache is keyed on, under its usual name.
+      const withoutAuthorization = Object.fromEntries(
+        Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'),
+      );
       const result = (await invokeHandler(authorizerModule, {
         type: 'REQUEST',
         methodArn: `arn:aws:execute-api:us-east-1:000000000000:local/local/${method}${path}`,
-        headers,
+        headers: { ...withoutAuthorization, Authorization: authorization },
       })) as { principalId: string; context: Record<string, string> };
       const context = { ...result.context, principalId: result.principalId };
       if (authorization)
@@ -103,6 +124,23 @@ export const createApiGateway = (): LocalApiGateway => {
 
   const handle = async (request: IncomingMessage): Promise<APIGatewayProxyResult> => {
     const requestId = randomUUID();
+    // Not ready yet (or stopping): nothing is asked of the handlers, and nothing is cached, so
+    // a client that retries after the 503 finds every route serving.
+    if (!isReady || draining) {
+      return {
+        ...gatewayProblem(
+          503,
+          'Service unavailable',
+          isReady ? 'The local stack is stopping.' : 'The local stack is starting.',
+          requestId,
+        ),
+        headers: {
+          'Content-Type': 'application/problem+json',
+          'Cache-Control': 'no-store',
+          'Retry-After': '1',
+        },
+      };
+    }
     const url = new URL(request.url ?? '/', 'http://local');
     const method = request.method ?? 'GET';
     const pathMatches = compiledRoutes.filter((route) => route.pattern.test(url.pathname));
@@ -119,7 +157,12 @@ export const createApiGateway = (): LocalApiGateway => {
     const headers = singleValueHeaders(request);
     let authorizer: Record<string, string> | undefined;
     if (route.auth === Auth.PARTNER) {
-      authorizer = await authorize(headers, method, url.pathname);
+      const authorizations = authorizationHeaders(request);
+      // Two Authorization headers name no single key: refused, never cached.
+      authorizer =
+        authorizations.length === 1
+          ? await authorize(authorizations[0] as string, headers, method, url.pathname)
+          : undefined;
       if (!authorizer) {
         return {
           ...gatewayProblem(
@@ -215,5 +258,22 @@ export const createApiGateway = (): LocalApiGateway => {
         response.writeHead(500).end();
       });
   });
-  return { server };
+  return {
+    server,
+    ready: () => {
+      isReady = true;
+    },
+    drain: () =>
+      new Promise<void>((resolve) => {
+        draining = true;
+        // No new connections; each open one closes once idle, so a request in flight is
+        // answered first (its writes done) and the keep-alive sockets do not hold us up.
+        const idle = setInterval(() => server.closeIdleConnections(), 20);
+        server.close(() => {
+          clearInterval(idle);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
 };

@@ -49,7 +49,31 @@ export const observeInvocations = (observer?: (record: InvocationRecord) => void
 };
 
 /** Invokes like Lambda: the event and the result cross a JSON boundary. */
-export const invokeHandler = async (module: string, event: unknown): Promise<unknown> => {
+const inFlight = new Set<Promise<unknown>>();
+
+/**
+ * Resolves once every invocation running now has returned (bounded by `timeoutMs`): a stopping
+ * stack lets them finish their writes before it closes the table under them.
+ */
+export const invocationsSettled = async (timeoutMs = 5_000): Promise<void> => {
+  const running = Promise.allSettled([...inFlight]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  await Promise.race([running, timeout]);
+  clearTimeout(timer);
+};
+
+export const invokeHandler = (module: string, event: unknown): Promise<unknown> => {
+  const invocation = invokeOnce(module, event);
+  inFlight.add(invocation);
+  const forget = () => inFlight.delete(invocation);
+  invocation.then(forget, forget);
+  return invocation;
+};
+
+const invokeOnce = async (module: string, event: unknown): Promise<unknown> => {
   const handler = await loadHandler(module);
   const startedAt = performance.now();
   let failed = true;
@@ -81,19 +105,31 @@ const scheduledEvent = (module: string) => ({
 
 /**
  * Invokes every `schedule` entry of the catalog at its rate, as its EventBridge rule does on
- * AWS. A failed run is reported and the next one comes at the next tick, as with the rule's
- * zero retries. Returns the function that stops them.
+ * AWS (`periodMs` shortens it, e.g. SWEEP_INTERVAL_SECONDS in tests). A failed run is reported
+ * and the next one comes at the next tick, as with the rule's zero retries; a run still going
+ * at the next tick is not doubled. Returns the function that stops them.
  */
 export const startSchedules = (
   entries: readonly FunctionEntry[] = catalog,
   invoke: (module: string, event: unknown) => Promise<unknown> = invokeHandler,
+  periodMs?: number,
 ): (() => void) => {
   const timers = entriesTriggeredBy('schedule', entries).map((entry) => {
-    const timer = setInterval(() => {
-      invoke(entry.module, scheduledEvent(entry.module)).catch((error: unknown) => {
-        console.error(`[schedule] ${entry.module} failed`, error);
-      });
-    }, entry.trigger.everyMinutes * 60_000);
+    let running = false;
+    const timer = setInterval(
+      () => {
+        if (running) return;
+        running = true;
+        invoke(entry.module, scheduledEvent(entry.module))
+          .catch((error: unknown) => {
+            console.error(`[schedule] ${entry.module} failed`, error);
+          })
+          .finally(() => {
+            running = false;
+          });
+      },
+      periodMs ?? entry.trigger.everyMinutes * 60_000,
+    );
     // A schedule alone does not keep the process alive.
     timer.unref();
     return timer;

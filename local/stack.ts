@@ -4,13 +4,19 @@ import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import sesModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
-import { entriesTriggeredBy } from '../functions/catalog.ts';
+import { catalog, entriesTriggeredBy, entryOf } from '../functions/catalog.ts';
 import { DEFAULT_ACTIVATION_TIMEOUT_SECONDS } from '../functions/shared/config.ts';
 import { createTableInput } from '../infra/table-schema.ts';
 import { createApiGateway } from './api-gateway.ts';
+import type { LocalData } from './data-dir.ts';
 import { FaultInjector } from './faults.ts';
 import { scopeInvocations } from './invocation-scope.ts';
-import { invokeHandler, localFunctionArn, startSchedules } from './lambda-registry.ts';
+import {
+  invocationsSettled,
+  invokeHandler,
+  localFunctionArn,
+  startSchedules,
+} from './lambda-registry.ts';
 import { close, LOOPBACK, listen } from './listen.ts';
 import { installLongTimers } from './long-timers.ts';
 import { LocalStepFunctions } from './step-functions.ts';
@@ -20,6 +26,9 @@ export const STATE_MACHINE_FILE = fileURLToPath(
   new URL('../statemachines/smart-account-request.asl.json', import.meta.url),
 );
 export const LOCAL_TABLE_NAME = 'smart-account-requests';
+const DEFAULT_SWEEP_INTERVAL_SECONDS = 300;
+/** The sweep (functions/domain/sweep.ts), which the start also runs once over everything. */
+const SWEEP_MODULE = entryOf('workflow/sweep-requests').module;
 export const LOCAL_SENDER = 'Smart Account Requests <no-reply@smart-accounts.local.example>';
 
 export interface StackOptions {
@@ -41,6 +50,13 @@ export interface StackOptions {
   readonly logLevel?: string;
   /** Puts fault-injecting proxies between the handlers and the stand-ins (local/faults.ts). */
   readonly faults?: boolean;
+  /**
+   * What is kept between runs (local/data-dir.ts): the table's directory, the activation
+   * secret and the partner keys. Without it everything is in memory (tests).
+   */
+  readonly data?: LocalData;
+  /** How often the sweep runs (default 300 s, as on AWS); tests shorten it. */
+  readonly sweepIntervalSeconds?: number;
 }
 
 export interface RunningStack {
@@ -54,7 +70,13 @@ export interface RunningStack {
   readonly stepFunctions: LocalStepFunctions;
   /** Only with `faults: true`; the URLs above stay direct, so tests observe the stand-ins. */
   readonly faults?: FaultInjector;
-  stop(): Promise<void>;
+  /** Runs one sweep now, as the schedule would (tests call it instead of waiting a period). */
+  sweep(options?: { everything?: boolean }): Promise<unknown>;
+  /**
+   * Stops everything. `graceful` (SIGTERM): stop accepting and answer what is in flight first;
+   * otherwise connections are cut, as a crash would.
+   */
+  stop(options?: { graceful?: boolean }): Promise<void>;
 }
 
 // aws-ses-v2-local is CommonJS with an `exports.default`; Node's ESM interop nests it once more.
@@ -73,19 +95,26 @@ const newLocalKey = (): string => `sak_${randomBytes(32).toString('base64url')}`
 export const startStack = async (options: StackOptions = {}): Promise<RunningStack> => {
   installLongTimers();
   const servers: Server[] = [];
-  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamo = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    // LevelDB under LOCAL_DATA_DIR: requests, keys and locks survive a restart.
+    ...(options.data?.tablePath ? { path: options.data.tablePath } : {}),
+  });
   const dynamoPort = await listen(dynamo, 0);
   servers.push(dynamo);
   const ses = await sesServer({ host: LOOPBACK, port: options.sesPort ?? 0 });
   servers.push(ses);
   const sesPort = (ses.address() as import('node:net').AddressInfo).port;
 
+  // Listening at once, answering 503 until every route can serve (api.ready() below).
   const api = createApiGateway();
   const apiPort = await listen(api.server, options.port ?? 0);
-  servers.push(api.server);
   const apiUrl = `http://${LOOPBACK}:${apiPort}`;
   const activationTimeoutSeconds =
     options.activationTimeoutSeconds ?? DEFAULT_ACTIVATION_TIMEOUT_SECONDS;
+  const sweepIntervalSeconds = options.sweepIntervalSeconds ?? DEFAULT_SWEEP_INTERVAL_SECONDS;
 
   // The workflow's functions and their ASL substitutions, from functions/catalog.ts.
   const workflowEntries = entriesTriggeredBy('workflowTask');
@@ -95,15 +124,12 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
   const stepFunctions = new LocalStepFunctions({
     definitionFile: STATE_MACHINE_FILE,
     stateMachineName: 'smart-account-request',
-    substitutions: {
-      ActivationTimeoutSeconds: String(activationTimeoutSeconds),
-      ...Object.fromEntries(
-        workflowEntries.map(({ module, trigger }) => [
-          trigger.substitution,
-          localFunctionArn(module),
-        ]),
-      ),
-    },
+    substitutions: Object.fromEntries(
+      workflowEntries.map(({ module, trigger }) => [
+        trigger.substitution,
+        localFunctionArn(module),
+      ]),
+    ),
     retryIntervalMs: options.retryIntervalMs,
     invoke: async (functionArn, payload) => {
       const module = functionModules.get(functionArn);
@@ -138,7 +164,12 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     SENDER_EMAIL: LOCAL_SENDER,
     PUBLIC_BASE_URL: publicBaseUrl,
     ACTIVATION_TIMEOUT_SECONDS: String(activationTimeoutSeconds),
-    ACTIVATION_SECRET: process.env.ACTIVATION_SECRET || randomBytes(32).toString('base64url'),
+    // Kept in the data directory: links mailed before a restart must still open.
+    ACTIVATION_SECRET:
+      options.data?.activationSecret ||
+      process.env.ACTIVATION_SECRET ||
+      randomBytes(32).toString('base64url'),
+    SWEEP_INTERVAL_SECONDS: String(sweepIntervalSeconds),
     AWS_LAMBDA_LOG_LEVEL: (
       options.logLevel ??
       process.env.AWS_LAMBDA_LOG_LEVEL ??
@@ -154,14 +185,32 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
   delete process.env.AWS_PROFILE;
 
   const client = new DynamoDBClient({});
-  await client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE_NAME)));
-  const partnerKeys = options.partnerKeys?.length ? [...options.partnerKeys] : [newLocalKey()];
+  try {
+    await client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE_NAME)));
+  } catch (error) {
+    // A kept table from an earlier run: everything in it stays.
+    if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+  }
+  const partnerKeys = options.partnerKeys?.length
+    ? [...options.partnerKeys]
+    : options.data?.partnerKeys.length
+      ? [...options.data.partnerKeys]
+      : [newLocalKey()];
   // Loaded only now: through the adapters it loads the handlers' logger and metrics, which
   // read their settings above when they are built.
   const { seedPartners } = await import('./seed-partners.ts');
   await seedPartners(partnerKeys);
   client.destroy();
-  const stopSchedules = startSchedules();
+  const sweep = (sweepOptions: { everything?: boolean } = {}) =>
+    invokeHandler(SWEEP_MODULE, {
+      source: 'local',
+      detail: { everything: sweepOptions.everything === true },
+    });
+  // Every pending request gets its wait back (its execution died with the last run): expiries
+  // that fell in the downtime happen now, the others on time. Ready only after that.
+  await sweep({ everything: true });
+  const stopSchedules = startSchedules(catalog, invokeHandler, sweepIntervalSeconds * 1000);
+  api.ready();
 
   return {
     apiUrl: publicBaseUrl,
@@ -173,9 +222,14 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     partnerKeys,
     stepFunctions,
     faults,
-    stop: async () => {
+    sweep,
+    stop: async (stopOptions = {}) => {
       stopSchedules();
+      if (stopOptions.graceful) await api.drain();
+      else await close(api.server);
       stepFunctions.stopAll();
+      // Steps already running finish their writes; aborted executions start no new ones.
+      await invocationsSettled();
       await faults?.stop();
       await Promise.all(servers.map(close));
     },

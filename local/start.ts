@@ -1,20 +1,28 @@
+import { openLocalData } from './data-dir.ts';
 import { startStack } from './stack.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 const sesPort = Number(process.env.SES_PORT ?? 8005);
-const partnerKeys = (process.env.LOCAL_PARTNER_KEYS ?? '')
-  .split(',')
-  .map((key) => key.trim())
-  .filter(Boolean);
+const seconds = (name: string): number | undefined =>
+  process.env[name] ? Number(process.env[name]) : undefined;
+
+// LOCAL_DATA_DIR unset: `.local-data`; set but empty: in memory (nothing survives a stop).
+const data = openLocalData({
+  dir: process.env.LOCAL_DATA_DIR ?? '.local-data',
+  partnerKeys: (process.env.LOCAL_PARTNER_KEYS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean),
+  activationSecret: process.env.ACTIVATION_SECRET,
+});
 
 const stack = await startStack({
   port,
   sesPort,
-  partnerKeys,
+  data,
   publicBaseUrl: process.env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
-  activationTimeoutSeconds: process.env.ACTIVATION_TIMEOUT_SECONDS
-    ? Number(process.env.ACTIVATION_TIMEOUT_SECONDS)
-    : undefined,
+  activationTimeoutSeconds: seconds('ACTIVATION_TIMEOUT_SECONDS'),
+  sweepIntervalSeconds: seconds('SWEEP_INTERVAL_SECONDS'),
 });
 
 console.log(`
@@ -25,6 +33,7 @@ Smart Account Requests is running locally.
   Mail inbox (SES)          http://localhost:${new URL(stack.sesUrl).port}/   (sent mail as JSON: /store)
   Step Functions endpoint   ${stack.stepFunctionsUrl}
   DynamoDB (dynalite)       ${stack.dynamoUrl}   table ${stack.tableName}
+  Data                      ${data.tablePath ? `${process.env.LOCAL_DATA_DIR ?? '.local-data'} (kept across restarts)` : 'in memory (LOCAL_DATA_DIR is empty)'}
 
   Partner API key(s):
 ${stack.partnerKeys.map((key, i) => `    local-partner-${i + 1}  ${key}`).join('\n')}
@@ -40,8 +49,17 @@ Try:
     -d '{"accountName":"Acme BV","accountDomain":"acme.example","customerEmail":"it@acme.example"}'
 `);
 
-const shutdown = () => {
-  stack.stop().finally(() => process.exit(0));
+// Ctrl-C or SIGTERM: stop accepting, let the requests in flight finish (their writes are in
+// the kept table), then exit. A second signal exits at once.
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) process.exit(1);
+  stopping = true;
+  console.log(`\n${signal}: finishing requests in flight, then stopping.`);
+  stack
+    .stop({ graceful: true })
+    .catch((error: unknown) => console.error('stop failed', error))
+    .finally(() => process.exit(0));
 };
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

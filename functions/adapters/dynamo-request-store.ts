@@ -6,13 +6,13 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { type CloseGuard, closingOf, isOwnedBy } from '../domain/lifecycle.ts';
-import type { CloseOutcome, ListPage, RequestStore } from '../domain/ports.ts';
+import type { ActivationWait, CloseOutcome, ListPage, RequestStore } from '../domain/ports.ts';
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
 import { RequestStatus } from '../shared/status.ts';
 import { requestItem, STATUS_NAME, toRequest } from './request-items.ts';
 import { queryPartnerRequests } from './request-list-query.ts';
 import { isConditionFailed, storeCall } from './store-errors.ts';
-import { keys } from './table-keys.ts';
+import { keys, SWEEP_INDEX } from './table-keys.ts';
 
 export interface DynamoRequestStoreOptions {
   readonly now?: () => Date;
@@ -103,13 +103,16 @@ export class DynamoRequestStore implements RequestStore {
     ].join(' AND ');
     const closed = await this.updateRequestIf(requestId, {
       ConditionExpression: condition,
+      // Stays in the sweep index (a pending request is in it) with a near sweepAt: if the
+      // signal or the outcome e-mails get lost, the sweep completes them.
       UpdateExpression:
-        'SET #status = :to, #timestamp = :at, closeReason = :reason, history = list_append(history, :change)',
+        'SET #status = :to, #timestamp = :at, closeReason = :reason, history = list_append(history, :change), sweepAt = :sweepAt',
       ExpressionAttributeNames: { ...STATUS_NAME, '#timestamp': closing.timestampField },
       ExpressionAttributeValues: {
         ':pending': RequestStatus.PENDING_ACTIVATION,
         ':to': closing.status,
         ':at': closing.at,
+        ':sweepAt': closing.sweepAt,
         ':reason': closing.closeReason,
         ':change': [closing.change],
         ...(options.partnerId ? { ':partnerId': options.partnerId } : {}),
@@ -123,7 +126,7 @@ export class DynamoRequestStore implements RequestStore {
 
   async attachActivation(
     requestId: string,
-    activation: { taskToken: string; codeHash: string; codeNonce: string },
+    activation: ActivationWait,
   ): Promise<SmartAccountRequest | undefined> {
     // The code item first: once the request carries the hash, its link must resolve. A code
     // item left by a lost race points at a closed request, whose page says so.
@@ -139,14 +142,27 @@ export class DynamoRequestStore implements RequestStore {
     return this.updateRequestIf(requestId, {
       ConditionExpression:
         '#status = :pending AND (attribute_not_exists(codeNonce) OR codeNonce = :nonce)',
-      UpdateExpression: 'SET taskToken = :token, codeHash = :hash, codeNonce = :nonce',
+      UpdateExpression:
+        'SET taskToken = :token, codeHash = :hash, codeNonce = :nonce, wakeAt = :wakeAt, sweepAt = :sweepAt',
       ExpressionAttributeNames: STATUS_NAME,
       ExpressionAttributeValues: {
         ':pending': RequestStatus.PENDING_ACTIVATION,
         ':token': activation.taskToken,
         ':hash': activation.codeHash,
         ':nonce': activation.codeNonce,
+        ':wakeAt': activation.wakeAt,
+        ':sweepAt': activation.sweepAt,
       },
+    });
+  }
+
+  async markActivationSent(requestId: string, at: Date): Promise<void> {
+    // The first send's time stays; written even after a close (Settle reads it to decide
+    // whether the customer heard of the request and must hear of its withdrawal).
+    await this.updateRequestIf(requestId, {
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(activationSentAt)',
+      UpdateExpression: 'SET activationSentAt = :at',
+      ExpressionAttributeValues: { ':at': at.toISOString() },
     });
   }
 
@@ -190,8 +206,9 @@ export class DynamoRequestStore implements RequestStore {
     // mayMarkNotified: the first Settle of this status marks it.
     const marked = await this.updateRequestIf(requestId, {
       ConditionExpression: 'attribute_not_exists(notifiedStatus) AND #status = :status',
-      UpdateExpression: 'SET notifiedStatus = :status',
-      ExpressionAttributeNames: STATUS_NAME,
+      // Settled: out of the sparse sweep index for good.
+      UpdateExpression: 'SET notifiedStatus = :status REMOVE #sweepShard, sweepAt',
+      ExpressionAttributeNames: { ...STATUS_NAME, '#sweepShard': SWEEP_INDEX.partitionKey },
       ExpressionAttributeValues: { ':status': status },
     });
     return marked !== undefined;

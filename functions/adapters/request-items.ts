@@ -1,5 +1,5 @@
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
-import { keys } from './table-keys.ts';
+import { keys, SWEEP_INDEX, sweepShardOf } from './table-keys.ts';
 
 /** A request as its item in the table: key attributes for the item and the partner index. */
 export const requestItem = (request: SmartAccountRequest): Record<string, unknown> => ({
@@ -7,10 +7,19 @@ export const requestItem = (request: SmartAccountRequest): Record<string, unknow
   entity: 'REQUEST',
   GSI1PK: keys.partnerRequestsIndex(request.partnerId),
   GSI1SK: `${request.createdAt}#${request.id}`,
+  // In the sparse sweep index while unsettled: `sweepAt` is the sort key, this the partition.
+  ...(request.sweepAt ? { [SWEEP_INDEX.partitionKey]: sweepShardOf(request.id) } : {}),
   ...request,
 });
 
-const INTERNAL_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'entity'] as const;
+const INTERNAL_ATTRIBUTES = [
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'entity',
+  SWEEP_INDEX.partitionKey,
+] as const;
 
 /** The request an item holds, without the table's own attributes. */
 export const toRequest = (item: Record<string, unknown>): SmartAccountRequest => {

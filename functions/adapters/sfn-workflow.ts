@@ -1,10 +1,12 @@
 import {
+  DescribeExecutionCommand,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { Workflow } from '../domain/ports.ts';
+import { executionNameOf } from '../domain/sweep.ts';
 import { Dependency } from '../shared/errors.ts';
 import { dependencyError } from './dependency-errors.ts';
 
@@ -20,27 +22,39 @@ const isStaleToken = (error: unknown): boolean =>
  */
 const unavailableOr = (error: unknown): unknown => dependencyError(Dependency.WORKFLOW, error);
 
-/** Step Functions: one Standard execution per request, named after the request id. */
+/** Step Functions: one Standard execution per request at a time, named after the request id. */
 export class SfnWorkflow implements Workflow {
   constructor(
     private readonly client: SFNClient,
     private readonly stateMachineArn: string,
   ) {}
 
-  async start(requestId: string): Promise<void> {
+  async start(requestId: string, attempt = 1): Promise<void> {
     try {
       await this.client.send(
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
-          // Execution names are unique per machine for 90 days, so a retried create cannot
-          // start a second execution for the same request.
-          name: requestId,
+          // Execution names are unique per machine for 90 days, so a retried create (or a
+          // retried sweep) cannot start a second execution for the same attempt.
+          name: executionNameOf(requestId, attempt),
           input: JSON.stringify({ requestId }),
         }),
       );
     } catch (error) {
       // Same name and same input: the execution from an earlier attempt exists already.
       if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return;
+      throw unavailableOr(error);
+    }
+  }
+
+  async isRunning(requestId: string, attempt: number): Promise<boolean> {
+    // An execution's ARN is its machine's with `execution` for `stateMachine` and its name.
+    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionNameOf(requestId, attempt)}`;
+    try {
+      const { status } = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+      return status === 'RUNNING';
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ExecutionDoesNotExist') return false;
       throw unavailableOr(error);
     }
   }

@@ -13,7 +13,36 @@ export const keys = {
     SK: 'IDEMPOTENCY',
   }),
   partnerRequestsIndex: (partnerId: string) => `PARTNER#${partnerId}`,
+  sweepShard: (shard: number) => `SWEEP#${shard}`,
 } as const;
+
+/**
+ * The sparse sweep index: only unsettled requests carry `sweepShard`, so the sweep reads
+ * exactly those. Spread over a few shards so a burst of creates does not write one hot index
+ * partition; every pass queries all of them. It projects only what the sweep decides on.
+ */
+export const SWEEP_INDEX = {
+  indexName: 'Sweep',
+  partitionKey: 'sweepShard',
+  sortKey: 'sweepAt',
+  projected: [
+    'id',
+    'status',
+    'notifiedStatus',
+    'taskToken',
+    'executionAttempt',
+    'wakeAt',
+    'sweepRepairs',
+  ],
+} as const;
+export const SWEEP_SHARDS = 8;
+
+/** A request's shard: stable per id, spread evenly (ids end in random characters). */
+export const sweepShardOf = (requestId: string): string => {
+  let hash = 0;
+  for (const char of requestId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return keys.sweepShard(hash % SWEEP_SHARDS);
+};
 
 export const PARTNER_REQUESTS_INDEX = 'GSI1';
 export const TTL_ATTRIBUTE = 'ttl';

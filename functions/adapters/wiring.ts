@@ -1,7 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ActivationDecisions } from '../domain/activation-decisions.ts';
 import { ActivationMail } from '../domain/activation-mail.ts';
+import { endWait } from '../domain/cancellation.ts';
 import { Notifications } from '../domain/notifications.ts';
+import { SweepDelay, Sweeper } from '../domain/sweep.ts';
 import { config } from '../shared/config.ts';
 import { activationSecret } from './activation-secret.ts';
 import { createDocumentClient, createSesClient, createSfnClient } from './clients.ts';
@@ -10,6 +12,7 @@ import { DynamoDomainLocks } from './dynamo-domain-locks.ts';
 import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
 import { DynamoPartnerStore } from './dynamo-partner-store.ts';
 import { DynamoRequestStore } from './dynamo-request-store.ts';
+import { DynamoSweepStore } from './dynamo-sweep-store.ts';
 import { SesMailer } from './ses-mailer.ts';
 import { SfnWorkflow } from './sfn-workflow.ts';
 
@@ -51,6 +54,19 @@ export const activationMail = (): ActivationMail =>
 
 export const activationDecisions = (): ActivationDecisions =>
   new ActivationDecisions(requestStore(), workflow());
+
+export const sweeper = (): Sweeper => {
+  const signals = workflow();
+  return new Sweeper(
+    new DynamoSweepStore(documents(), config.tableName()),
+    {
+      isRunning: (requestId, attempt) => signals.isRunning(requestId, attempt),
+      start: (requestId, attempt) => signals.start(requestId, attempt),
+      endWait: (request) => endWait(signals, request),
+    },
+    { periodSeconds: config.sweepPeriodSeconds(), graceSeconds: SweepDelay.AFTER_WAKE_SECONDS },
+  );
+};
 
 export const attemptLimiter = (): DynamoAttemptLimiter =>
   new DynamoAttemptLimiter(documents(), config.tableName(), {

@@ -1,6 +1,6 @@
 import { sha256 } from '../shared/crypto.ts';
 import { RequestStatus } from '../shared/status.ts';
-import { endWait } from './cancellation.ts';
+import { signalOrLeaveToSweep } from './cancellation.ts';
 import { Decision } from './decision.ts';
 import { awaitsSettlement, CloseReason } from './lifecycle.ts';
 import type { RequestStore, Workflow } from './ports.ts';
@@ -50,7 +50,7 @@ export class ActivationDecisions {
     });
     if (!outcome) return undefined;
     if (outcome.won) {
-      await endWait(this.workflow, outcome.request);
+      await signalOrLeaveToSweep(this.workflow, outcome.request);
       return { result: DecisionResult.DECIDED, request: outcome.request };
     }
     // A repeated POST re-signals the workflow if it has not settled yet: harmless when the
@@ -60,7 +60,7 @@ export class ActivationDecisions {
         outcome.request.status === RequestStatus.DECLINED) &&
       awaitsSettlement(outcome.request)
     ) {
-      await endWait(this.workflow, outcome.request);
+      await signalOrLeaveToSweep(this.workflow, outcome.request);
     }
     return { result: DecisionResult.ALREADY_CLOSED, request: outcome.request };
   }

@@ -4,6 +4,7 @@ import { RequestStatus } from '../shared/status.ts';
 import type { Notifications } from './notifications.ts';
 import type { RequestStore } from './ports.ts';
 import type { SmartAccountRequest } from './smart-account-request.ts';
+import { SweepDelay, sweepAfter } from './sweep.ts';
 
 export interface ActivationLinks {
   readonly secret: () => Promise<string>;
@@ -28,22 +29,37 @@ export class ActivationMail {
     private readonly links: ActivationLinks,
   ) {}
 
-  /** Workflow step: store this attempt's task token, then mail the activation link. */
-  async sendForWait(requestId: string, taskToken: string): Promise<void> {
+  /**
+   * Workflow step: store this wait's task token and planned wake, then mail the activation
+   * link unless it went out already (an earlier attempt of this step, or an earlier execution
+   * for the same request, sent it: this one only waits).
+   */
+  async sendForWait(
+    requestId: string,
+    taskToken: string,
+    waitSeconds: number,
+    now: Date = new Date(),
+  ): Promise<{ mailed: boolean }> {
     const request = await this.requests.get(requestId);
     if (!request) throw new NotFound(`Request ${requestId} does not exist`);
     if (request.status !== RequestStatus.PENDING_ACTIVATION)
       throw new RequestClosed(request.status);
     const nonce = request.codeNonce ?? newCodeNonce();
     const code = await codeOf(this.links, request, nonce);
+    const wakeAt = sweepAfter(now, waitSeconds);
     const attached = await this.requests.attachActivation(requestId, {
       taskToken,
       codeHash: sha256(code),
       codeNonce: nonce,
+      wakeAt,
+      sweepAt: sweepAfter(wakeAt, SweepDelay.AFTER_WAKE_SECONDS),
     });
     // Lost the race with a decision or a cancel: Settle reports whatever won.
     if (!attached) throw new RequestClosed('Request left PENDING_ACTIVATION');
+    if (attached.activationSentAt) return { mailed: false };
     await this.notifications.sendActivation(attached, linkFor(this.links, code));
+    await this.requests.markActivationSent(requestId, now);
+    return { mailed: true };
   }
 
   /**

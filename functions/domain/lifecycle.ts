@@ -1,5 +1,6 @@
 import { RequestStatus } from '../shared/status.ts';
 import type { SmartAccountRequest, StatusChange } from './smart-account-request.ts';
+import { SweepDelay, sweepAfter } from './sweep.ts';
 
 /**
  * The request lifecycle as pure rules. PENDING_ACTIVATION is the only status that changes, and
@@ -74,6 +75,8 @@ export interface Closing {
   readonly closeReason: string | null;
   /** Appended to the request's history. */
   readonly change: StatusChange;
+  /** The sweep looks once the outcome should have been settled (sweep.ts). */
+  readonly sweepAt: string;
 }
 
 export const closingOf = (to: RequestStatus, at: Date, reason?: string): Closing => {
@@ -84,6 +87,7 @@ export const closingOf = (to: RequestStatus, at: Date, reason?: string): Closing
     at: time,
     closeReason: reason ?? null,
     change: { status: to, at: time },
+    sweepAt: sweepAfter(at, SweepDelay.AFTER_CLOSE_SECONDS),
   };
 };
 
@@ -96,6 +100,7 @@ export const applyClosing = (
   [closing.timestampField]: closing.at,
   closeReason: closing.closeReason,
   history: [...request.history, closing.change],
+  sweepAt: closing.sweepAt,
 });
 
 /**

@@ -34,13 +34,16 @@ export const planOutcomeEmails = (
         { key: 'declined-partner', kind: EmailKind.DECLINED_PARTNER, to: partner.contactEmail },
       ];
     case RequestStatus.CANCELLED:
-      return [
-        {
-          key: 'cancelled-customer',
-          kind: EmailKind.CANCELLED_CUSTOMER,
-          to: request.customerEmail,
-        },
-      ];
+      // A customer never hears of a request only through its withdrawal (contract).
+      return request.activationSentAt
+        ? [
+            {
+              key: 'cancelled-customer',
+              kind: EmailKind.CANCELLED_CUSTOMER,
+              to: request.customerEmail,
+            },
+          ]
+        : [];
     case RequestStatus.EXPIRED:
       return [
         { key: 'expired-customer', kind: EmailKind.EXPIRED_CUSTOMER, to: request.customerEmail },

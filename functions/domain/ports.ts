@@ -33,6 +33,16 @@ export interface ListPage {
   readonly nextCursor: string | null;
 }
 
+/** One wait of the workflow: its task token, the link's code and when it plans to wake. */
+export interface ActivationWait {
+  readonly taskToken: string;
+  readonly codeHash: string;
+  readonly codeNonce: string;
+  readonly wakeAt: string;
+  /** When the sweep looks if the execution has not woken by then. */
+  readonly sweepAt: string;
+}
+
 export interface RequestStore {
   /**
    * Stores a new request item. Its id is new, so an item that already exists can only be an
@@ -56,11 +66,16 @@ export interface RequestStore {
     to: RequestStatus,
     options?: CloseGuard & { reason?: string; at?: Date },
   ): Promise<CloseOutcome | undefined>;
-  /** Stores the wait's task token and the code's hash while `mayAttachActivation` holds. */
+  /**
+   * Stores the wait's task token, the code's hash and the planned wake while
+   * `mayAttachActivation` holds.
+   */
   attachActivation(
     requestId: string,
-    activation: { taskToken: string; codeHash: string; codeNonce: string },
+    activation: ActivationWait,
   ): Promise<SmartAccountRequest | undefined>;
+  /** Records the first activation e-mail's time; later calls keep it. */
+  markActivationSent(requestId: string, at: Date): Promise<void>;
   /** Counts a resend while `mayCountResend` holds; otherwise the request (if the partner's). */
   countResend(
     requestId: string,
@@ -71,7 +86,10 @@ export interface RequestStore {
   >;
   /** Remembers one sent outcome e-mail so a retried Settle never sends it twice. */
   recordSentEmail(requestId: string, key: string): Promise<void>;
-  /** Sets `notifiedStatus` while `mayMarkNotified` holds; true when this call set it. */
+  /**
+   * Sets `notifiedStatus` while `mayMarkNotified` holds and takes the request out of the
+   * sweep index; true when this call set it.
+   */
   markNotified(requestId: string, status: RequestStatus): Promise<boolean>;
 }
 
@@ -106,7 +124,13 @@ export interface IdempotencyStore {
 }
 
 export interface Workflow {
-  start(requestId: string): Promise<void>;
+  /**
+   * Starts the request's execution `attempt` (1: named after the request id; the sweep starts
+   * later attempts when an execution is gone). Idempotent per attempt.
+   */
+  start(requestId: string, attempt?: number): Promise<void>;
+  /** Whether the request's execution `attempt` is still running. */
+  isRunning(requestId: string, attempt: number): Promise<boolean>;
   /** Resumes the wait; false when the token is no longer valid (timed out, already used). */
   resume(taskToken: string, output: unknown): Promise<boolean>;
   /** Ends the wait with an error the ASL catches; false when the token is no longer valid. */

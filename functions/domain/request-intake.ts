@@ -16,6 +16,7 @@ import type { DomainLocks, RequestStore, Workflow } from './ports.ts';
 import type { CreateRequestInput } from './request-schema.ts';
 import type { SmartAccountRequestResource } from './resource-schemas.ts';
 import { expiryFrom, type SmartAccountRequest, toResource } from './smart-account-request.ts';
+import { SweepDelay, sweepAfter } from './sweep.ts';
 
 export interface Requester {
   readonly partnerId: string;
@@ -67,6 +68,9 @@ export class RequestIntake {
       closeReason: null,
       history: [{ status: RequestStatus.PENDING_ACTIVATION, at: createdAt.toISOString() }],
       resendCount: 0,
+      executionAttempt: 1,
+      // Unsettled from the start: if the execution never starts, the sweep starts it.
+      sweepAt: sweepAfter(createdAt, SweepDelay.AFTER_CREATE_SECONDS),
     };
   }
 

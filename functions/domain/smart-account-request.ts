@@ -26,6 +26,16 @@ export interface SmartAccountRequest
   readonly notifiedStatus?: RequestStatus;
   /** Keys of the outcome e-mails already sent (a string set). */
   readonly sentEmails?: ReadonlySet<string>;
+  /** When the first activation e-mail went out; a later execution never mails it again. */
+  readonly activationSentAt?: string;
+  /** The execution working for the request: 1 is `<id>`, n is `<id>-<n>` (sweep.ts). */
+  readonly executionAttempt?: number;
+  /** When the waiting execution planned to wake (schedule.ts). */
+  readonly wakeAt?: string;
+  /** While unsettled: when the sweep looks at the request next. Settle removes it. */
+  readonly sweepAt?: string;
+  /** How often the sweep had to repair this request. */
+  readonly sweepRepairs?: number;
 }
 
 /**

@@ -21,6 +21,10 @@ export interface SweepCandidate {
   readonly sweepRepairs: number;
 }
 
+/** Execution names stay unique per state machine: `<id>`, then `<id>-2`, `<id>-3`, ... */
+export const executionNameOf = (requestId: string, attempt = 1): string =>
+  attempt <= 1 ? requestId : `${requestId}-${attempt}`;
+
 export interface SweepTiming {
   /** How often the sweep runs (AWS: every 5 minutes). */
   readonly periodSeconds: number;
@@ -42,6 +46,23 @@ export interface RepairPlan {
 
 const at = (now: Date, seconds: number): string =>
   new Date(now.getTime() + seconds * 1000).toISOString();
+
+/**
+ * When the sweep first looks at a request after each step that should move it on. Each is a
+ * little past the time the step normally takes, so a healthy request is looked at rarely: a
+ * look finds its execution running and only moves `sweepAt` on.
+ */
+export const SweepDelay = {
+  /** The execution starts and stores its first wait within seconds of the create. */
+  AFTER_CREATE_SECONDS: 30,
+  /** A decision, cancel or expiry is settled within a second (longer only while SES throttles). */
+  AFTER_CLOSE_SECONDS: 10,
+  /** A waiting execution wakes at `wakeAt`; this covers the retries of its next steps. */
+  AFTER_WAKE_SECONDS: 900,
+} as const;
+
+export const sweepAfter = (from: Date | string, seconds: number): string =>
+  at(typeof from === 'string' ? new Date(from) : from, seconds);
 
 export const isSettled = (request: Pick<SweepCandidate, 'status' | 'notifiedStatus'>): boolean =>
   request.status !== RequestStatus.PENDING_ACTIVATION && request.notifiedStatus === request.status;

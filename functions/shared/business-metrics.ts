@@ -19,6 +19,10 @@ export const BusinessMetric = {
   IDEMPOTENT_REPLAY: 'IdempotentReplay',
   /** SES accepted an activation e-mail: the first one or a resend. */
   ACTIVATION_EMAIL_SENT: 'ActivationEmailSent',
+  /** The sweep re-signalled a stored decision or started a new execution. */
+  SWEEP_REPAIRED: 'SweepRepaired',
+  /** The sweep had to repair a request it had repaired before: the alarm's metric. */
+  SWEEP_REPEATED_REPAIR: 'SweepRepeatedRepair',
 } as const;
 export type BusinessMetric = (typeof BusinessMetric)[keyof typeof BusinessMetric];
 

@@ -35,6 +35,8 @@ export const config = {
   maxResends: () => integer('MAX_RESENDS', 5),
   /** Unknown activation codes one client may try per 15 minutes before getting 429. */
   maxActivationMisses: () => integer('MAX_ACTIVATION_MISSES', 10),
+  /** How often the sweep runs (AWS: the schedule rule's rate; locally its timer). */
+  sweepPeriodSeconds: () => integer('SWEEP_INTERVAL_SECONDS', 300),
   activationSecretValue: () => process.env.ACTIVATION_SECRET || undefined,
   activationSecretArn: () => process.env.ACTIVATION_SECRET_ARN || undefined,
 } as const;

@@ -31,3 +31,11 @@ export const oneOf = <T extends string>(value: unknown, name: string, allowed: r
   }
   return field as T;
 };
+
+export const positiveInteger = (value: unknown, name: string): number => {
+  const field = recordOf(value)?.[name];
+  if (typeof field !== 'number' || !Number.isInteger(field) || field <= 0) {
+    throw new InvalidEvent(`${name} must be a positive integer`);
+  }
+  return field;
+};

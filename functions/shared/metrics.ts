@@ -45,6 +45,11 @@ export const businessMetrics = {
   requestCreated: () => count(BusinessMetric.REQUEST_CREATED),
   idempotentReplay: () => count(BusinessMetric.IDEMPOTENT_REPLAY),
   activationEmailSent: () => count(BusinessMetric.ACTIVATION_EMAIL_SENT),
+  /** One sweep pass: repairs, and repairs of requests repaired before (0 is recorded too). */
+  sweepPass: (repaired: number, repeated: number) => {
+    metrics.addMetric(BusinessMetric.SWEEP_REPAIRED, MetricUnit.Count, repaired);
+    metrics.addMetric(BusinessMetric.SWEEP_REPEATED_REPAIR, MetricUnit.Count, repeated);
+  },
   /** Its own EMF record: the status dimension must not spread to the invocation's other metrics. */
   requestSettled: (status: RequestStatus) => {
     const settled = metrics.singleMetric();

@@ -23,7 +23,9 @@ export const TABLE_WRITE_ACTIONS = [
 ] as const;
 
 /** Task-token calls are authorized against the state machine that issued the token. */
-const WORKFLOW_ACTIONS: Readonly<Record<Exclude<WorkflowCall, 'startExecution'>, string>> = {
+const WORKFLOW_ACTIONS: Readonly<
+  Record<Exclude<WorkflowCall, 'startExecution' | 'describeExecution'>, string>
+> = {
   sendTaskSuccess: 'states:SendTaskSuccess',
   sendTaskFailure: 'states:SendTaskFailure',
 };
@@ -68,8 +70,12 @@ export const grantUses = (
 
   const calls = uses.workflow ?? [];
   if (calls.includes('startExecution')) resources.stateMachine.grants.startExecution(grantee);
+  // DescribeExecution is authorized against the machine's executions, not the machine.
+  if (calls.includes('describeExecution')) {
+    resources.stateMachine.grantExecution(grantee, 'states:DescribeExecution');
+  }
   const taskCalls = calls.flatMap((call) =>
-    call === 'startExecution' ? [] : WORKFLOW_ACTIONS[call],
+    call === 'startExecution' || call === 'describeExecution' ? [] : WORKFLOW_ACTIONS[call],
   );
   if (taskCalls.length > 0) resources.stateMachine.grants.actions(grantee, ...taskCalls);
 

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { PARTNER_REQUESTS_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../table-schema.ts';
+import { PARTNER_REQUESTS_INDEX, SWEEP_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../table-schema.ts';
 
 /** The one DynamoDB table. It holds every request ever made, so it outlives the stack. */
 export class RequestTable extends Construct {
@@ -31,6 +31,15 @@ export class RequestTable extends Construct {
       partitionKey: text(PARTNER_REQUESTS_INDEX.partitionKey),
       sortKey: text(PARTNER_REQUESTS_INDEX.sortKey),
       projectionType: dynamodb.ProjectionType.ALL,
+    });
+
+    // Sparse: only unsettled requests carry its keys (functions/domain/sweep.ts).
+    this.table.addGlobalSecondaryIndex({
+      indexName: SWEEP_INDEX.indexName,
+      partitionKey: text(SWEEP_INDEX.partitionKey),
+      sortKey: text(SWEEP_INDEX.sortKey),
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...SWEEP_INDEX.projected],
     });
   }
 

@@ -17,20 +17,18 @@ export const WORKFLOW_DEFINITION_FILE = join(
 
 export interface RequestWorkflowProps {
   readonly stateMachineName: string;
-  readonly activationTimeoutSeconds: number;
   /** The function behind each `${...FunctionArn}` substitution of the ASL file. */
   readonly functions: Readonly<Record<WorkflowSubstitution, lambda.IFunction>>;
   readonly logRetention: logs.RetentionDays;
 }
 
-/** The DefinitionSubstitutions the ASL file expects, from the deployment's values. */
+/**
+ * The DefinitionSubstitutions the ASL file expects: the task functions' ARNs only. No timing:
+ * the table holds the schedule (expiresAt), and the Wake step reads it.
+ */
 export const definitionSubstitutionsFor = (
-  activationTimeoutSeconds: number,
   functionArns: Readonly<Record<WorkflowSubstitution, string>>,
-): Record<string, string> => ({
-  ActivationTimeoutSeconds: String(activationTimeoutSeconds),
-  ...functionArns,
-});
+): Record<string, string> => ({ ...functionArns });
 
 /** One Standard execution per request, defined by the shared ASL file. */
 export class RequestWorkflow extends Construct {
@@ -56,10 +54,7 @@ export class RequestWorkflow extends Construct {
       stateMachineName: props.stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromFile(WORKFLOW_DEFINITION_FILE),
-      definitionSubstitutions: definitionSubstitutionsFor(
-        props.activationTimeoutSeconds,
-        functionArns,
-      ),
+      definitionSubstitutions: definitionSubstitutionsFor(functionArns),
       logs: {
         destination: logGroup,
         level: sfn.LogLevel.ALL,

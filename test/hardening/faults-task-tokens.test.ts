@@ -80,11 +80,13 @@ describe.concurrent('the customer decides but Step Functions refuses the signal'
 
       await settled(pending);
       expect(await executionStatus(stack, pending.id)).toBe('SUCCEEDED');
-      // The timer fired, Expire lost the conditional write to the activation, Settle reported it.
+      // The planned wake came, Wake read the stored activation, and Settle reported it.
       expect(statesEntered(stack, pending.id)).toEqual([
-        'Configure',
+        'Wake',
+        'Due',
         'WaitForActivation',
-        'Expire',
+        'Wake',
+        'Due',
         'Settle',
         'Outcome',
         'Activated',

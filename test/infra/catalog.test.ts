@@ -180,7 +180,9 @@ describe('a new entry is all a new function needs', () => {
     const [functionId, fn] = functionOf(template, 'workflow/sweep');
     const [ruleId, rule] =
       resourcesOfType(template, 'AWS::Events::Rule').find(
-        ([, candidate]) => candidate.Properties.ScheduleExpression !== undefined,
+        ([, candidate]) =>
+          candidate.Properties.ScheduleExpression !== undefined &&
+          JSON.stringify(candidate.Properties.Targets).includes(`"${functionId}"`),
       ) ?? [];
     expect(rule.Properties.ScheduleExpression).toBe('rate(5 minutes)');
     expect(rule.Properties.Targets).toEqual([

@@ -53,7 +53,13 @@ describe('cdk-nag (AwsSolutions)', () => {
 
   it('acknowledges only the listed findings, each with its reason', () => {
     const { app } = stubbedServiceApp();
-    const acknowledgements = acknowledgementsIn(app);
+    // The executions finding is named after the synthesized ARN (the machine's name is a
+    // token); it is listed once under a readable id, and must name this machine's executions.
+    const executions =
+      /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"WorkflowStateMachine[0-9A-F]{8}"\}\]\}\]\}:\*\]$/;
+    const acknowledgements = acknowledgementsIn(app).map((a) =>
+      executions.test(a.id) ? { ...a, id: NAG_ACKNOWLEDGEMENTS.describeOwnExecutions.id } : a,
+    );
     const listed = Object.values(NAG_ACKNOWLEDGEMENTS);
     for (const acknowledgement of acknowledgements) {
       expect(

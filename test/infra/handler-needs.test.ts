@@ -111,6 +111,7 @@ const hasDefault = (accessor: Accessor): boolean => {
 const deployedSettings = new Set<string>(Object.values(SETTINGS_OF_USE).flat());
 const COMMAND_OF_CALL: Record<WorkflowCall, string> = {
   startExecution: 'states:StartExecution',
+  describeExecution: 'states:DescribeExecution',
   sendTaskSuccess: 'states:SendTaskSuccess',
   sendTaskFailure: 'states:SendTaskFailure',
 };

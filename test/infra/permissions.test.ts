@@ -26,6 +26,10 @@ const modules = catalog.map((entry) => entry.module);
 const idOf = (type: string): string => resourcesOfType(template, type)[0]?.[0] as string;
 const tableArn = `<${idOf('AWS::DynamoDB::Table')}.Arn>`;
 const stateMachineArn = `<${idOf('AWS::StepFunctions::StateMachine')}>`;
+/** The machine's executions (their names are request ids): what DescribeExecution needs. */
+const executionsArn = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${JSON.stringify(
+  { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: idOf('AWS::StepFunctions::StateMachine') }] }] },
+)}:*`;
 const secretArn = `<${idOf('AWS::SecretsManager::Secret')}>`;
 const feedbackQueueArn = `<${idOf('AWS::SQS::Queue')}.Arn>`;
 const sesArn = (resource: string): string =>
@@ -45,7 +49,7 @@ const TABLE_WRITE = [
   'dynamodb:BatchWriteItem',
   'dynamodb:ConditionCheckItem',
 ];
-const WORKFLOW_ACTION: Record<WorkflowCall, string> = {
+const WORKFLOW_ACTION: Record<Exclude<WorkflowCall, 'describeExecution'>, string> = {
   startExecution: 'states:StartExecution',
   sendTaskSuccess: 'states:SendTaskSuccess',
   sendTaskFailure: 'states:SendTaskFailure',
@@ -69,8 +73,14 @@ const expectedGrants = (entry: FunctionEntry): string[] => {
     ),
     ...on(
       stateMachineArn,
-      (uses.workflow ?? []).map((call) => WORKFLOW_ACTION[call]),
+      (uses.workflow ?? []).flatMap((call) =>
+        call === 'describeExecution' ? [] : WORKFLOW_ACTION[call],
+      ),
     ),
+    // Describing is authorized against the machine's executions.
+    ...((uses.workflow ?? []).includes('describeExecution')
+      ? on(executionsArn, ['states:DescribeExecution'])
+      : []),
     ...(uses.mail
       ? [...on(senderIdentityArn, ['ses:SendEmail']), ...on(configurationSetArn, ['ses:SendEmail'])]
       : []),
@@ -140,13 +150,17 @@ describe('least privilege (functions/catalog.ts uses)', () => {
     }
   });
 
-  it('names no resource with a wildcard in any function policy', () => {
+  it('names no resource with a wildcard in any function policy but the executions the sweep describes', () => {
     for (const module of modules) {
-      const resources = grantsOf(statementsOfFunction(template, module))
+      const grants = grantsOf(statementsOfFunction(template, module)).filter(
+        (grant) => grant !== `states:DescribeExecution on ${executionsArn}`,
+      );
+      const resources = grants
         .map((grant) => grant.split(' on ')[1] as string)
         .filter((resource) => resource !== '*');
       for (const resource of resources) expect(resource, module).not.toContain('*');
     }
+    expect(modulesWith('states:DescribeExecution')).toEqual(['workflow/sweep-requests']);
   });
 
   it('attaches no managed policy to any function role', () => {
@@ -157,13 +171,20 @@ describe('least privilege (functions/catalog.ts uses)', () => {
     }
   });
 
-  it('starts executions only from create-request, and signals tasks only where a decision is made', () => {
-    expect(modulesWith('states:StartExecution')).toEqual(['api/create-request']);
-    expect(modulesWith('states:SendTaskSuccess')).toEqual(['activation/decide-activation']);
+  it('starts executions only from create-request and the sweep, and signals tasks only where a decision is made or repaired', () => {
+    expect(modulesWith('states:StartExecution')).toEqual([
+      'api/create-request',
+      'workflow/sweep-requests',
+    ]);
+    expect(modulesWith('states:SendTaskSuccess')).toEqual([
+      'activation/decide-activation',
+      'workflow/sweep-requests',
+    ]);
     expect(modulesWith('states:SendTaskFailure').sort()).toEqual([
       'activation/decide-activation',
       'api/cancel-request',
       'events/ses-feedback',
+      'workflow/sweep-requests',
     ]);
     expect(modulesWith('states:SendTaskHeartbeat')).toEqual([]);
   });
@@ -193,11 +214,15 @@ describe('least privilege (functions/catalog.ts uses)', () => {
     ]);
   });
 
-  it('queries the partner-requests index only from list-requests', () => {
-    const withIndex = modules.filter((module) =>
-      grantsOf(statementsOfFunction(template, module)).some((grant) => grant.includes('/index/')),
-    );
-    expect(withIndex).toEqual(['api/list-requests']);
+  it('queries the partner-requests index only from list-requests, the sweep index only from the sweep', () => {
+    const withIndex = (index: string) =>
+      modules.filter((module) =>
+        grantsOf(statementsOfFunction(template, module)).some((grant) =>
+          grant.endsWith(`/index/${index}`),
+        ),
+      );
+    expect(withIndex('GSI1')).toEqual(['api/list-requests']);
+    expect(withIndex('Sweep')).toEqual(['workflow/sweep-requests']);
   });
 
   it('lets the state machine invoke exactly the workflow task functions', () => {

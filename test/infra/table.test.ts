@@ -64,7 +64,10 @@ describe('the DynamoDB table', () => {
       await client.send(new CreateTableCommand(createTableInput('requests')));
       const { Table } = await client.send(new DescribeTableCommand({ TableName: 'requests' }));
       expect(Table?.KeySchema).toEqual(createTableInput('requests').KeySchema);
-      expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['GSI1']);
+      expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual([
+        'GSI1',
+        'Sweep',
+      ]);
     } finally {
       client.destroy();
       await new Promise((resolve) => server.close(resolve));

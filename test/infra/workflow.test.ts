@@ -38,25 +38,37 @@ const deployedWorkflow = (context: Record<string, unknown> = {}) => {
 
 const deployed = deployedWorkflow();
 
+type LocalHandlers = Record<string, (input: Json) => Promise<unknown>>;
+
+/** Lambda's invoke integration wraps a function's result in `Payload`. */
+const invoked = (payload: unknown) => ({ Payload: payload, StatusCode: 200 });
+const named = (name: string) => Object.assign(new Error(name), { name });
+
 /**
- * Runs the Configure state on aws-local-stepfunctions and reads what WaitForActivation's
- * TimeoutSecondsPath points at in its output, which is the callback task's input.
+ * Runs the deployed definition on aws-local-stepfunctions with each task answered by a local
+ * handler, and returns the states it entered, in order.
  */
-const configuredTimeout = async (definition: Json): Promise<unknown> => {
-  const { Next, ...configure } = definition.States.Configure;
-  expect(Next).toBe('WaitForActivation');
-  const configureOnly: StateMachineDefinition = {
-    StartAt: 'Configure',
-    States: { Configure: { ...configure, End: true } },
-  };
-  const output = (await new StateMachine(configureOnly).run({ requestId: 'sar_test' })
-    .result) as Json;
-  const timeoutPath: string = definition.States.WaitForActivation.TimeoutSecondsPath;
-  expect(timeoutPath).toMatch(/^\$(\.[A-Za-z0-9_]+)+$/);
-  return timeoutPath
-    .slice(2)
-    .split('.')
-    .reduce<Json>((value, key) => value?.[key], output);
+const runWith = async (handlers: LocalHandlers): Promise<{ states: string[]; output: Json }> => {
+  const definition = JSON.parse(substitute(deployed.definitionText, deployed.substitutions));
+  const machine = new StateMachine(definition as StateMachineDefinition, {
+    validationOptions: { checkArn: false },
+  });
+  const execution = machine.run(
+    { requestId: 'sar_test' },
+    {
+      overrides: { taskResourceLocalHandlers: handlers as never },
+      context: { Task: { Token: 'task-token' } },
+    },
+  );
+  const states: string[] = [];
+  const follow = (async () => {
+    for await (const event of execution.eventLogs as AsyncGenerator<Json>) {
+      if (event.type === 'StateEntered') states.push(event.state.name);
+    }
+  })();
+  const output = (await execution.result) as Json;
+  await follow.catch(() => undefined);
+  return { states, output };
 };
 
 describe('the workflow definition', () => {
@@ -75,24 +87,22 @@ describe('the workflow definition', () => {
 
   it('has a substitution for every placeholder of the file, and no other', () => {
     expect(Object.keys(deployed.substitutions).sort()).toEqual(placeholdersIn(aslText));
+    // The task functions only: no timing. The table holds the schedule and Wake reads it.
     expect(placeholdersIn(aslText)).toEqual(
-      [
-        'ActivationTimeoutSeconds',
-        ...taskEntries.map((entry) => entry.trigger.substitution),
-      ].sort(),
+      taskEntries.map((entry) => entry.trigger.substitution).sort(),
     );
   });
 
-  it('deploys the substituted file: timeout and the three function ARNs', () => {
-    const expected = substitute(aslText, {
-      ActivationTimeoutSeconds: '7776000',
-      ...Object.fromEntries(
+  it('deploys the substituted file: the task function ARNs', () => {
+    const expected = substitute(
+      aslText,
+      Object.fromEntries(
         taskEntries.map(({ trigger: { substitution }, module }) => [
           substitution,
           `<${functionOf(deployed.template, module)[0]}.Arn>`,
         ]),
       ),
-    });
+    );
     const deployedDefinition = JSON.parse(
       substitute(deployed.definitionText, deployed.substitutions),
     );
@@ -100,21 +110,72 @@ describe('the workflow definition', () => {
     expect(JSON.stringify(deployedDefinition)).not.toContain('${');
   });
 
-  it('lets 7,776,000 seconds reach the callback task as a number', async () => {
-    const definition = JSON.parse(substitute(deployed.definitionText, deployed.substitutions));
-    expect(JSON.stringify(definition.States.Configure)).toContain("States.StringToJson('7776000')");
-    expect(definition.States.WaitForActivation.TimeoutSeconds).toBeUndefined();
-    expect(definition.States.WaitForActivation.Resource).toBe(
-      'arn:aws:states:::lambda:invoke.waitForTaskToken',
-    );
-    await expect(configuredTimeout(definition)).resolves.toBe(7_776_000);
+  it('waits on a fresh task token for as long as Wake planned, 90 days as a number', async () => {
+    let waitInput: Json;
+    const { states } = await runWith({
+      Wake: async () => invoked({ action: 'WAIT', waitSeconds: 7_776_000 }),
+      WaitForActivation: async (input) => {
+        waitInput = input;
+        throw named('RequestClosed');
+      },
+      Settle: async () => invoked({ status: 'CANCELLED' }),
+    });
+    expect(states).toEqual(['Wake', 'Due', 'WaitForActivation', 'Settle', 'Outcome', 'Cancelled']);
+    expect(waitInput.Payload).toMatchObject({ requestId: 'sar_test', waitSeconds: 7_776_000 });
+    const wait = JSON.parse(aslText).States.WaitForActivation;
+    expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(wait.TimeoutSeconds).toBeUndefined();
+    // Resolves in the state input (Step Functions) and in the task's parameters (the local runner).
+    expect(wait.TimeoutSecondsPath).toBe('$.Payload.waitSeconds');
   });
 
-  it('takes the timeout from the activationTimeoutSeconds context value', async () => {
+  it('wakes at the planned time, reads the table again and expires once it says so', async () => {
+    const plans = [
+      { action: 'WAIT', waitSeconds: 5_184_000 },
+      { action: 'EXPIRE', waitSeconds: 1 },
+    ];
+    const { states, output } = await runWith({
+      Wake: async () => invoked(plans.shift()),
+      WaitForActivation: async () => {
+        throw named('States.Timeout');
+      },
+      Expire: async () => invoked({ status: 'EXPIRED' }),
+      Settle: async () => invoked({ status: 'EXPIRED' }),
+    });
+    expect(states).toEqual([
+      'Wake',
+      'Due',
+      'WaitForActivation',
+      'Wake',
+      'Due',
+      'Expire',
+      'Settle',
+      'Outcome',
+      'Expired',
+    ]);
+    expect(output.outcome).toEqual({ status: 'EXPIRED' });
+  });
+
+  it('settles at once a request that is closed already (a new execution for a decided request)', async () => {
+    const { states } = await runWith({
+      Wake: async () => invoked({ action: 'SETTLE', waitSeconds: 1 }),
+      Settle: async () => invoked({ status: 'ACTIVE' }),
+    });
+    expect(states).toEqual(['Wake', 'Due', 'Settle', 'Outcome', 'Activated']);
+  });
+
+  it('activates within 8 state transitions', async () => {
+    const { states } = await runWith({
+      Wake: async () => invoked({ action: 'WAIT', waitSeconds: 7_776_000 }),
+      WaitForActivation: async () => ({ status: 'ACTIVE' }),
+      Settle: async () => invoked({ status: 'ACTIVE' }),
+    });
+    expect(states).toEqual(['Wake', 'Due', 'WaitForActivation', 'Settle', 'Outcome', 'Activated']);
+    expect(states.length).toBeLessThanOrEqual(8);
+  });
+
+  it('passes the activationTimeoutSeconds context value to the function that sets expiresAt', () => {
     const shortened = deployedWorkflow({ activationTimeoutSeconds: '600' });
-    expect(shortened.substitutions.ActivationTimeoutSeconds).toBe('600');
-    const definition = JSON.parse(substitute(shortened.definitionText, shortened.substitutions));
-    await expect(configuredTimeout(definition)).resolves.toBe(600);
     const [, create] = functionOf(shortened.template, 'api/create-request');
     expect(create.Properties.Environment.Variables.ACTIVATION_TIMEOUT_SECONDS).toBe('600');
   });

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { RunningStack } from '../../local/stack.ts';
 import { activationLink, type PartnerClient, validRequest } from './local-stack.ts';
 
@@ -55,13 +56,50 @@ export const formsOf = (html: string): ActivationForm[] =>
   });
 
 /** One request to a customer page; redirects are returned, not followed. */
-export const fetchPage = async (
+let pageClients = 0;
+
+/**
+ * One customer's request for a page, from a loopback address of its own (127.2.x.y): the
+ * activation routes limit lookups per client address, and many customers opening their
+ * links at once are many clients, not one. Redirects are not followed.
+ */
+export const fetchPage = (
   url: string,
   init: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<PageResponse> => {
-  const response = await fetch(url, { redirect: 'manual', ...init });
-  return { status: response.status, headers: response.headers, html: await response.text() };
-};
+): Promise<PageResponse> =>
+  new Promise((resolve, reject) => {
+    const n = pageClients++;
+    const target = new URL(url.replace('//localhost:', '//127.0.0.1:'));
+    const body = init.body === undefined ? undefined : Buffer.from(init.body);
+    const request = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: init.method ?? 'GET',
+        path: `${target.pathname}${target.search}`,
+        headers: { ...(body ? { 'Content-Length': String(body.length) } : {}), ...init.headers },
+        localAddress: `127.2.${Math.floor(n / 254) % 254}.${1 + (n % 254)}`,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            for (const one of [value].flat()) if (one !== undefined) headers.append(name, one);
+          }
+          resolve({
+            status: response.statusCode ?? 0,
+            headers,
+            html: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
 
 /** A request created by `partner`, its activation e-mail received and its page read. */
 export const createPending = async (

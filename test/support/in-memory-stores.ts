@@ -16,6 +16,7 @@ import {
   mayMarkNotified,
 } from '../../functions/domain/lifecycle.ts';
 import type {
+  ActivationWait,
   CloseOutcome,
   DomainLocks,
   ListPage,
@@ -136,7 +137,7 @@ export class InMemoryRequestStore implements RequestStore {
 
   async attachActivation(
     requestId: string,
-    activation: { taskToken: string; codeHash: string; codeNonce: string },
+    activation: ActivationWait,
   ): Promise<SmartAccountRequest | undefined> {
     this.codes.set(activation.codeHash, requestId);
     const current = this.requests.get(requestId);
@@ -144,6 +145,13 @@ export class InMemoryRequestStore implements RequestStore {
     const attached = { ...current, ...activation };
     this.requests.set(requestId, attached);
     return attached;
+  }
+
+  async markActivationSent(requestId: string, at: Date): Promise<void> {
+    this.calls.push(`markActivationSent ${requestId}`);
+    const current = this.requests.get(requestId);
+    if (!current || current.activationSentAt) return;
+    this.requests.set(requestId, { ...current, activationSentAt: at.toISOString() });
   }
 
   async countResend(
@@ -175,7 +183,8 @@ export class InMemoryRequestStore implements RequestStore {
     this.calls.push(`markNotified ${status}`);
     const current = this.requests.get(requestId);
     if (!current || !mayMarkNotified(current, status)) return false;
-    this.requests.set(requestId, { ...current, notifiedStatus: status });
+    const { sweepAt: _leavesTheSweepIndex, ...settled } = current;
+    this.requests.set(requestId, { ...settled, notifiedStatus: status });
     return true;
   }
 }

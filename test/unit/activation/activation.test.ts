@@ -178,12 +178,14 @@ describe('deciding on an activation link', () => {
   });
 });
 
+const WAIT_SECONDS = 7_776_000;
+
 describe('mailing the activation link', () => {
   it('stores the task token and the code hash, then mails a link whose code is never stored', async () => {
     const request = aRequest();
     store.put(request);
 
-    await mail.sendForWait(request.id, TOKEN);
+    await mail.sendForWait(request.id, TOKEN, WAIT_SECONDS);
 
     const stored = await store.get(request.id);
     expect(stored?.taskToken).toBe(TOKEN);
@@ -204,28 +206,62 @@ describe('mailing the activation link', () => {
     expect(text?.Data).not.toContain(TOKEN);
   });
 
-  it('mails the same link on a retried attempt with a new task token', async () => {
+  it('mails nothing on a later wait once the e-mail went out: it only stores the new token', async () => {
     const request = aRequest();
     store.put(request);
 
-    await mail.sendForWait(request.id, 'token-attempt-1');
-    await mail.sendForWait(request.id, 'token-attempt-2');
+    await mail.sendForWait(request.id, 'token-wait-1', WAIT_SECONDS);
+    await mail.sendForWait(request.id, 'token-wait-2', WAIT_SECONDS);
 
-    const [first, second] = sentLinks();
-    expect(second).toBe(first);
-    expect((await store.get(request.id))?.taskToken).toBe('token-attempt-2');
+    expect(sentLinks()).toHaveLength(1);
+    expect((await store.get(request.id))?.taskToken).toBe('token-wait-2');
+  });
+
+  it('mails the same link on a retry after a send that failed', async () => {
+    const request = aRequest();
+    store.put(request);
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' }))
+      .resolves({ MessageId: 'message-2' });
+
+    await expect(mail.sendForWait(request.id, 'token-attempt-1', WAIT_SECONDS)).rejects.toThrow();
+    await mail.sendForWait(request.id, 'token-attempt-2', WAIT_SECONDS);
+
+    const [failed, retried] = sentLinks();
+    expect(retried).toBe(failed);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    expect((await store.get(request.id))?.activationSentAt).toBeDefined();
+  });
+
+  it('plans the wake it was given and tells the sweep when to look if it does not wake', async () => {
+    const request = aRequest();
+    store.put(request);
+    const now = new Date('2026-12-01T10:00:00.000Z');
+
+    await mail.sendForWait(request.id, TOKEN, 3600, now);
+
+    expect(await store.get(request.id)).toMatchObject({
+      wakeAt: '2026-12-01T11:00:00.000Z',
+      sweepAt: '2026-12-01T11:15:00.000Z',
+      activationSentAt: now.toISOString(),
+    });
   });
 
   it('does not mail a request that was closed before the workflow reached it', async () => {
     const request = aRequest({ status: 'CANCELLED' });
     store.put(request);
 
-    await expect(mail.sendForWait(request.id, TOKEN)).rejects.toBeInstanceOf(RequestClosed);
+    await expect(mail.sendForWait(request.id, TOKEN, WAIT_SECONDS)).rejects.toBeInstanceOf(
+      RequestClosed,
+    );
     expect(ses.calls()).toHaveLength(0);
   });
 
   it('throws NotFound for a request that does not exist', async () => {
-    await expect(mail.sendForWait('sar_missing', TOKEN)).rejects.toBeInstanceOf(NotFound);
+    await expect(mail.sendForWait('sar_missing', TOKEN, WAIT_SECONDS)).rejects.toBeInstanceOf(
+      NotFound,
+    );
   });
 });
 
@@ -233,7 +269,7 @@ describe('resending the activation e-mail', () => {
   it('mails the link of the first e-mail again, at most five times', async () => {
     const request = aRequest();
     store.put(request);
-    await mail.sendForWait(request.id, TOKEN);
+    await mail.sendForWait(request.id, TOKEN, WAIT_SECONDS);
 
     for (let i = 0; i < 5; i++) await mail.resend(request.partnerId, request.id, 5);
 
@@ -268,7 +304,7 @@ describe('resending the activation e-mail', () => {
     expect(answered).toMatchObject({ id: request.id, status: 'PENDING_ACTIVATION' });
     expect(ses.calls()).toHaveLength(0);
     expect((await store.get(request.id))?.resendCount).toBe(0);
-    await mail.sendForWait(request.id, TOKEN);
+    await mail.sendForWait(request.id, TOKEN, WAIT_SECONDS);
     for (let i = 0; i < 5; i++) await mail.resend(request.partnerId, request.id, 5);
     expect(sentLinks()).toHaveLength(6);
   });

@@ -18,6 +18,7 @@ import {
   aRequest,
   InMemoryPartnerStore,
   InMemoryRequestStore,
+  NOW,
   PARTNER,
 } from '../../support/in-memory-stores.ts';
 
@@ -74,12 +75,21 @@ describe('settling an outcome', () => {
     ['EXPIRED', [['it@acme.example'], [PARTNER.contactEmail]]],
     ['FAILED', [[PARTNER.contactEmail]]],
   ] as const)('mails who the contract names when the request is %s', async (status, expected) => {
-    const request = closed(status);
+    const request = closed(status, { activationSentAt: NOW.toISOString() });
 
     expect(await settlement.settle(request.id)).toBe(status);
 
     expect(recipients()).toEqual(expected);
     expect((await store.get(request.id))?.notifiedStatus).toBe(status);
+  });
+
+  it('sends no withdrawal to a customer whose activation e-mail had not gone out yet', async () => {
+    const request = closed('CANCELLED');
+
+    expect(await settlement.settle(request.id)).toBe('CANCELLED');
+
+    expect(ses.calls()).toHaveLength(0);
+    expect((await store.get(request.id))?.notifiedStatus).toBe('CANCELLED');
   });
 
   it('mails nothing for a failure the partner already learned about from the API', async () => {

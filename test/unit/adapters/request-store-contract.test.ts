@@ -26,6 +26,8 @@ interface Backend {
 }
 
 let clock = NOW;
+/** A wait's schedule; the cases below are about its token, code and nonce. */
+const WAIT = { wakeAt: '2027-02-23T10:00:00.000Z', sweepAt: '2027-02-23T10:15:00.000Z' };
 const now = () => clock;
 const minutesLater = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 
@@ -76,6 +78,7 @@ const newRequest = (overrides: Partial<SmartAccountRequest> = {}): SmartAccountR
 
 const neverStarting: Workflow = {
   start: async () => {},
+  isRunning: async () => true,
   resume: async () => true,
   abort: async () => true,
 };
@@ -181,6 +184,7 @@ describe.each(backends)('the request store on %s', (_name, open) => {
       const unstarted = await stored();
       const started = await stored();
       await requests.attachActivation(started.id, {
+        ...WAIT,
         taskToken: 'token',
         codeHash: `hash-${unique()}`,
         codeNonce: 'nonce',
@@ -200,12 +204,18 @@ describe.each(backends)('the request store on %s', (_name, open) => {
       const codeHash = `hash-${unique()}`;
 
       const attached = await requests.attachActivation(request.id, {
+        ...WAIT,
         taskToken: 'token-1',
         codeHash,
         codeNonce: 'nonce-1',
       });
 
-      expect(attached).toMatchObject({ taskToken: 'token-1', codeHash, codeNonce: 'nonce-1' });
+      expect(attached).toMatchObject({
+        ...WAIT,
+        taskToken: 'token-1',
+        codeHash,
+        codeNonce: 'nonce-1',
+      });
       expect(await requests.findByCodeHash(codeHash)).toEqual(attached);
       expect(await requests.findByCodeHash(`hash-${unique()}`)).toBeUndefined();
     });
@@ -213,14 +223,21 @@ describe.each(backends)('the request store on %s', (_name, open) => {
     it('keeps the first nonce: a retry with it replaces the token, another nonce is refused', async () => {
       const request = await stored();
       const codeHash = `hash-${unique()}`;
-      await requests.attachActivation(request.id, { taskToken: 't1', codeHash, codeNonce: 'n1' });
+      await requests.attachActivation(request.id, {
+        ...WAIT,
+        taskToken: 't1',
+        codeHash,
+        codeNonce: 'n1',
+      });
 
       const retried = await requests.attachActivation(request.id, {
+        ...WAIT,
         taskToken: 't2',
         codeHash,
         codeNonce: 'n1',
       });
       const other = await requests.attachActivation(request.id, {
+        ...WAIT,
         taskToken: 't3',
         codeHash: `hash-${unique()}`,
         codeNonce: 'n2',
@@ -228,13 +245,17 @@ describe.each(backends)('the request store on %s', (_name, open) => {
 
       expect(retried?.taskToken).toBe('t2');
       expect(other).toBeUndefined();
-      expect(await requests.get(request.id)).toMatchObject({ taskToken: 't2', codeNonce: 'n1' });
+      expect(await requests.get(request.id)).toMatchObject({
+        ...WAIT,
+        taskToken: 't2',
+        codeNonce: 'n1',
+      });
     });
 
     it('attaches nothing to a closed or missing request', async () => {
       const request = await stored();
       await requests.close(request.id, 'CANCELLED');
-      const activation = { taskToken: 't', codeHash: `hash-${unique()}`, codeNonce: 'n' };
+      const activation = { ...WAIT, taskToken: 't', codeHash: `hash-${unique()}`, codeNonce: 'n' };
 
       expect(await requests.attachActivation(request.id, activation)).toBeUndefined();
       expect(await requests.attachActivation(newRequestId(), activation)).toBeUndefined();
@@ -246,6 +267,7 @@ describe.each(backends)('the request store on %s', (_name, open) => {
     const attached = async () => {
       const request = await stored();
       await requests.attachActivation(request.id, {
+        ...WAIT,
         taskToken: 't',
         codeHash: `hash-${unique()}`,
         codeNonce: 'n',
@@ -500,6 +522,7 @@ describe.each(backends)('the request store on %s', (_name, open) => {
       );
 
       await requests.attachActivation(holder.id, {
+        ...WAIT,
         taskToken: 'token',
         codeHash: `hash-${unique()}`,
         codeNonce: 'nonce',

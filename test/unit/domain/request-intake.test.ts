@@ -42,6 +42,7 @@ const workflow: Workflow = {
     if (startFails) throw startFails;
     started.push(requestId);
   },
+  isRunning: async () => true,
   resume: async () => true,
   abort: async () => true,
 };
@@ -165,6 +166,8 @@ describe('an abandoned holder', () => {
         taskToken: 'token',
         codeHash: 'hash',
         codeNonce: 'nonce',
+        wakeAt: '2027-02-23T10:00:00.000Z',
+        sweepAt: '2027-02-23T10:15:00.000Z',
       });
       return close(requestId, to, options);
     };

@@ -184,7 +184,7 @@ describe('ActivationEmailSent', () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'message-1' });
 
     await sendActivation(
-      { requestId: request.id, taskToken: 'token-1' },
+      { requestId: request.id, taskToken: 'token-1', waitSeconds: 3600 },
       lambdaContext('workflow-send-activation'),
     );
 
@@ -231,7 +231,10 @@ describe('ActivationEmailSent', () => {
       .rejects(Object.assign(new Error('busy'), { name: 'TooManyRequestsException' }));
 
     await expect(
-      sendActivation({ requestId: request.id, taskToken: 'token-1' }, lambdaContext('x')),
+      sendActivation(
+        { requestId: request.id, taskToken: 'token-1', waitSeconds: 3600 },
+        lambdaContext('x'),
+      ),
     ).rejects.toMatchObject({ name: 'EmailThrottled' });
     expect(recorded()).toEqual([]);
   });

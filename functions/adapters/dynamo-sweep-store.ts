@@ -1,0 +1,111 @@
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SweepCandidate, SweepStore } from '../domain/sweep.ts';
+import type { RequestStatus } from '../shared/status.ts';
+import { isConditionFailed, storeCall } from './store-errors.ts';
+import { keys, SWEEP_INDEX, SWEEP_SHARDS } from './table-keys.ts';
+
+/**
+ * The sweep's view of the table: the sparse sweep index holds exactly the unsettled requests
+ * (a request enters it when created and leaves it when Settle has sent its outcome), spread
+ * over a few shards so that a burst of creates does not write one hot index partition. Each
+ * pass queries every shard for `sweepAt <= now`: its cost follows the unsettled requests,
+ * never the settled ones.
+ */
+export class DynamoSweepStore implements SweepStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async dueForSweep(
+    now: Date,
+    options: { limit: number; everything?: boolean },
+  ): Promise<readonly SweepCandidate[]> {
+    const found: SweepCandidate[] = [];
+    for (let shard = 0; shard < SWEEP_SHARDS && found.length < options.limit; shard++) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await storeCall(() =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: SWEEP_INDEX.indexName,
+              KeyConditionExpression: options.everything
+                ? '#shard = :shard'
+                : '#shard = :shard AND #sweepAt <= :now',
+              ExpressionAttributeNames: {
+                '#shard': SWEEP_INDEX.partitionKey,
+                ...(options.everything ? {} : { '#sweepAt': SWEEP_INDEX.sortKey }),
+              },
+              ExpressionAttributeValues: {
+                ':shard': keys.sweepShard(shard),
+                ...(options.everything ? {} : { ':now': now.toISOString() }),
+              },
+              Limit: options.limit - found.length,
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        );
+        for (const item of page.Items ?? []) found.push(toCandidate(item));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && found.length < options.limit);
+    }
+    return found;
+  }
+
+  async beginAttempt(requestId: string, attempt: number): Promise<boolean> {
+    try {
+      await storeCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.request(requestId),
+            // Only from the attempt the sweep saw: two sweeps that both found it gone start one.
+            ConditionExpression: 'executionAttempt = :previous',
+            UpdateExpression: 'SET executionAttempt = :attempt',
+            ExpressionAttributeValues: { ':previous': attempt - 1, ':attempt': attempt },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async rescheduleSweep(requestId: string, nextSweepAt: string, repaired: boolean): Promise<void> {
+    try {
+      await storeCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.request(requestId),
+            // Never puts a request back into the index: Settle may have taken it out meanwhile.
+            ConditionExpression: 'attribute_exists(#shard)',
+            UpdateExpression: repaired
+              ? 'SET #sweepAt = :at ADD sweepRepairs :one'
+              : 'SET #sweepAt = :at',
+            ExpressionAttributeNames: {
+              '#shard': SWEEP_INDEX.partitionKey,
+              '#sweepAt': SWEEP_INDEX.sortKey,
+            },
+            ExpressionAttributeValues: { ':at': nextSweepAt, ...(repaired ? { ':one': 1 } : {}) },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+}
+
+const toCandidate = (item: Record<string, unknown>): SweepCandidate => ({
+  id: item.id as string,
+  status: item.status as RequestStatus,
+  notifiedStatus: item.notifiedStatus as RequestStatus | undefined,
+  taskToken: item.taskToken as string | undefined,
+  executionAttempt: Number(item.executionAttempt ?? 1),
+  wakeAt: (item.wakeAt as string | undefined) ?? null,
+  sweepRepairs: Number(item.sweepRepairs ?? 0),
+});
