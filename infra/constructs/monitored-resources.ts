@@ -4,6 +4,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  type BusinessMetric,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+} from '../../functions/shared/business-metrics.ts';
 
 /** What the alarms and the dashboard watch. */
 export interface MonitoredResources {
@@ -40,3 +45,21 @@ export const sesReputation = {
 } as const;
 
 export const SES_REVIEW_THRESHOLDS = { bounceRate: 0.05, complaintRate: 0.001 } as const;
+
+/**
+ * A business metric as its EMF records publish it (functions/shared/metrics.ts): the
+ * dimensions must be exactly those, and Powertools adds `service`.
+ */
+export const businessMetric = (
+  metricName: BusinessMetric,
+  label: string,
+  dimensions: Record<string, string> = {},
+): cloudwatch.Metric =>
+  new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE_NAME, ...dimensions },
+    label,
+    period: FIVE_MINUTES,
+    statistic: cloudwatch.Stats.SUM,
+  });

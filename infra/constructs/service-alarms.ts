@@ -3,7 +3,9 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { constructIdOf } from '../../functions/catalog.ts';
+import { BusinessMetric } from '../../functions/shared/business-metrics.ts';
 import {
+  businessMetric,
   FIVE_MINUTES,
   type MonitoredResources,
   SES_REVIEW_THRESHOLDS,
@@ -83,6 +85,14 @@ export class ServiceAlarms extends Construct {
       );
     }
 
+    alarm(
+      'SweepRepeatedRepair',
+      businessMetric(BusinessMetric.SWEEP_REPEATED_REPAIR, 'repeated repairs'),
+      1,
+      'The sweep had to repair a request it had repaired before (re-signal a stored decision or ' +
+        'start another execution): something keeps failing for it. Its log line names the ' +
+        'request ids; check its executions (<id>, <id>-2, ...) and the workflow functions.',
+    );
     alarm(
       'SesBounceRate',
       sesReputation.bounceRate,

@@ -3,12 +3,15 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import {
   BusinessMetric,
-  METRICS_NAMESPACE,
-  SERVICE_NAME,
   SETTLED_STATUS_DIMENSION,
   settledStatuses,
 } from '../../functions/shared/business-metrics.ts';
-import { FIVE_MINUTES, type MonitoredResources, sesReputation } from './monitored-resources.ts';
+import {
+  businessMetric,
+  FIVE_MINUTES,
+  type MonitoredResources,
+  sesReputation,
+} from './monitored-resources.ts';
 
 export interface ServiceDashboardProps extends MonitoredResources {
   readonly dashboardName: string;
@@ -31,19 +34,7 @@ export class ServiceDashboard extends Construct {
       props.functions.map(({ module, function: fn }) => metricOf(fn, module));
     const labelled = (metric: cloudwatch.Metric, label: string): cloudwatch.Metric =>
       metric.with({ label });
-    // The dimensions must be exactly those of the EMF records: Powertools adds `service`.
-    const business = (
-      metricName: BusinessMetric,
-      label: string,
-      dimensions: Record<string, string> = {},
-    ): cloudwatch.Metric =>
-      new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: { service: SERVICE_NAME, ...dimensions },
-        label,
-        ...sum,
-      });
+    const business = businessMetric;
 
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
@@ -71,6 +62,16 @@ export class ServiceDashboard extends Construct {
             [SETTLED_STATUS_DIMENSION]: status,
           }),
         ),
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Sweep repairs',
+        width: 24,
+        left: [
+          business(BusinessMetric.SWEEP_REPAIRED, 'repaired (re-signalled or restarted)'),
+          business(BusinessMetric.SWEEP_REPEATED_REPAIR, 'repaired again (alarm)'),
+        ],
       }),
     );
     dashboard.addWidgets(

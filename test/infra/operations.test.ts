@@ -63,6 +63,23 @@ describe('operations', () => {
     });
   });
 
+  it('alarms when the sweep has to repair a request it repaired before', () => {
+    const alarm = alarms.SweepRepeatedRepair;
+    expect(alarm).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(alarm?.Metrics?.[0]?.MetricStat).toMatchObject({
+      Metric: {
+        Namespace: 'SmartAccountRequests',
+        MetricName: 'SweepRepeatedRepair',
+        Dimensions: [{ Name: 'service', Value: 'smart-account-requests' }],
+      },
+      Stat: 'Sum',
+      Period: 300,
+    });
+  });
+
   it('sends every alarm and its recovery to the encrypted alarm topic', () => {
     for (const [name, alarm] of Object.entries(alarms)) {
       expect(alarm.AlarmActions, name).toEqual([{ Ref: topicId }]);
@@ -156,6 +173,23 @@ describe('the dashboard graphs the business metrics the handlers record', () => 
       [
         'SmartAccountRequests',
         'IdempotentReplay',
+        ...SERVICE,
+        expect.objectContaining({ stat: 'Sum' }),
+      ],
+    ]);
+  });
+
+  it('the sweep: repairs, and repairs of requests repaired before', () => {
+    expect(graphMetrics('Sweep repairs')).toEqual([
+      [
+        'SmartAccountRequests',
+        'SweepRepaired',
+        ...SERVICE,
+        expect.objectContaining({ stat: 'Sum' }),
+      ],
+      [
+        'SmartAccountRequests',
+        'SweepRepeatedRepair',
         ...SERVICE,
         expect.objectContaining({ stat: 'Sum' }),
       ],
