@@ -16,7 +16,8 @@ import {
 
 /**
  * `npm start` stopped and started again on the same LOCAL_DATA_DIR, as a developer does it:
- * each stack is its own process, stopped with SIGTERM or killed outright.
+ * each stack is its own process, stopped with SIGTERM or killed outright. The cases run side
+ * by side: each has its own data directory and ports, and most of their time is waiting.
  */
 const KEY = `sak_restart_partner_${process.pid}`;
 const dirs: string[] = [];
@@ -64,7 +65,7 @@ const runningExecutions = async (local: LocalProcess): Promise<string[]> => {
 /** The request id an execution works for: `<id>` or `<id>-<attempt>`. */
 const requestOf = (executionName: string) => executionName.replace(/-\d+$/, '');
 
-describe('restarts lose nothing', () => {
+describe.concurrent('restarts lose nothing', () => {
   it('keeps every request with its status, its link and its domain lock', async () => {
     const dataDir = newDataDir();
     const first = await start(dataDir);
