@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: cold-start proxy per Lambda bundle, API overhead against the bare work,
- * per-request cost per outcome, and the budgets of issue 6. Prints a table per part and ends
+ * per-request cost per outcome, the sweep's read cost against settled requests, and the
+ * budgets of issue 6. Prints a table per part and ends
  * with one SUMMARY line; exits 1 when a budget does not hold. `--json <file>` also writes
  * every figure. See docs/performance.md.
  */
@@ -23,6 +24,7 @@ import {
   summaryLine,
 } from './report.ts';
 import { scansUnder } from './scan-check.ts';
+import { measureSweepCost, sweepCostSection } from './sweep-cost.ts';
 
 const SETTINGS = {
   /** Fresh processes per bundle; the reference is loaded twice per round. */
@@ -78,6 +80,10 @@ try {
   phaseDone('cost');
   console.log(`${costSection(cost)}\n`);
 
+  const sweep = await measureSweepCost();
+  phaseDone('sweep');
+  console.log(`${sweepCostSection(sweep)}\n`);
+
   const scans = await scansUnder(join(PROJECT_ROOT, 'functions'), PROJECT_ROOT);
   const activated = cost.outcomes.find(({ measurement }) => measurement.outcome === 'activated');
   const checks = checkBudgets({
@@ -106,7 +112,16 @@ try {
     await writeFile(
       jsonFile,
       JSON.stringify(
-        { machine: before, settings: SETTINGS, coldStart: coldRows, api, cost, checks, scans },
+        {
+          machine: before,
+          settings: SETTINGS,
+          coldStart: coldRows,
+          api,
+          cost,
+          sweep,
+          checks,
+          scans,
+        },
         null,
         2,
       ),
