@@ -10,7 +10,7 @@ import {
   statusBecomes,
   waitFor,
 } from '../support/local-stack.ts';
-import { executionNames, mailsAbout, PARTNER_ONE, requestItem } from './support.ts';
+import { executionNames, faultSignalsOf, mailsAbout, PARTNER_ONE, requestItem } from './support.ts';
 
 /**
  * The sweep completes what a failure left half-done (functions/domain/sweep.ts): a decision or
@@ -39,19 +39,14 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Step Functions refuses every signal for this request's current wait as unavailable. */
-const stepFunctionsDownFor = async (pending: Pending, operation: string) => {
-  const { taskToken } = (await requestItem(stack, pending.id)) ?? {};
-  expect(taskToken).toEqual(expect.any(String));
-  return faults.inject({
-    service: 'sfn',
+/** Step Functions answers unavailable to this request's signal (the SDK's three attempts). */
+const stepFunctionsDownFor = (pending: Pending, operation: string) =>
+  faultSignalsOf(stack, faults, pending.id, {
     operation,
-    when: (body) => body.taskToken === taskToken,
-    // The SDK's own three attempts; the sweep's signal, later, goes through.
+    // The sweep's signal, later, goes through.
     times: 3,
     action: { kind: 'error', name: 'ServiceUnavailable', status: 503 },
   });
-};
 
 const activatedMails = (pending: Pending) =>
   [

@@ -9,7 +9,7 @@ import {
   startTestStack,
   waitFor,
 } from '../support/local-stack.ts';
-import { mailsAbout, PARTNER_ONE, requestItem, statesEntered } from './support.ts';
+import { faultSignalsOf, mailsAbout, PARTNER_ONE, statesEntered } from './support.ts';
 
 /**
  * Step Functions refuses the customer's signal (`TaskTimedOut`, `InvalidToken`) although the
@@ -34,21 +34,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Refuses the next signal for this request's wait (matched by its task token, read from the table). */
-const refuse = async (
-  pending: Pending,
-  operation: 'SendTaskSuccess' | 'SendTaskFailure',
-  name: string,
-) => {
-  const { taskToken } = (await requestItem(stack, pending.id)) ?? {};
-  expect(taskToken).toEqual(expect.any(String));
-  return faults.inject({
-    service: 'sfn',
-    operation,
-    when: (body) => body.taskToken === taskToken,
-    action: { kind: 'error', name },
-  });
-};
+/** Refuses the next signal for this request's wait. */
+const refuse = (pending: Pending, operation: 'SendTaskSuccess' | 'SendTaskFailure', name: string) =>
+  faultSignalsOf(stack, faults, pending.id, { operation, action: { kind: 'error', name } });
 
 const settled = (pending: Pending) =>
   waitFor(

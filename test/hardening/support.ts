@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { FaultInjector, FaultRule } from '../../local/faults.ts';
 import type { RunningStack } from '../../local/stack.ts';
 import { executionArnOf, sentMail } from '../support/local-stack.ts';
 
@@ -185,4 +186,23 @@ export const stateEnteredAt = (stack: RunningStack, requestId: string, state: st
     .events.find((candidate) => candidate.stateEnteredEventDetails?.name === state);
   if (!event) throw new Error(`${requestId} never entered ${state}`);
   return event.timestamp * 1000;
+};
+
+/**
+ * Arms a fault on the Step Functions calls that signal this request's current wait (matched
+ * by its task token, read from the table), so other requests' signals pass.
+ */
+export const faultSignalsOf = async (
+  stack: RunningStack,
+  faults: FaultInjector,
+  requestId: string,
+  rule: Pick<FaultRule, 'operation' | 'action' | 'times'>,
+) => {
+  const { taskToken } = (await requestItem(stack, requestId)) ?? {};
+  if (typeof taskToken !== 'string') throw new Error(`${requestId} has no task token yet`);
+  return faults.inject({
+    service: 'sfn',
+    ...rule,
+    when: (body) => body.taskToken === taskToken,
+  });
 };
