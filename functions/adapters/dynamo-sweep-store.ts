@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { SweepCandidate, SweepStore } from '../domain/sweep.ts';
 import type { RequestStatus } from '../shared/status.ts';
 import { isConditionFailed, storeCall } from './store-errors.ts';
@@ -53,49 +58,51 @@ export class DynamoSweepStore implements SweepStore {
     return found;
   }
 
-  async beginAttempt(requestId: string, attempt: number): Promise<boolean> {
+  beginAttempt(requestId: string, attempt: number): Promise<boolean> {
+    return this.updateIf(requestId, {
+      // Only from the attempt the sweep saw: two sweeps that both found it gone start one.
+      ConditionExpression: 'executionAttempt = :previous',
+      UpdateExpression: 'SET executionAttempt = :attempt',
+      ExpressionAttributeValues: { ':previous': attempt - 1, ':attempt': attempt },
+    });
+  }
+
+  async rescheduleSweep(requestId: string, nextSweepAt: string, repaired: boolean): Promise<void> {
+    await this.updateIf(requestId, {
+      // Never puts a request back into the index: Settle may have taken it out meanwhile.
+      ConditionExpression: 'attribute_exists(#shard)',
+      UpdateExpression: repaired
+        ? 'SET #sweepAt = :at ADD sweepRepairs :one'
+        : 'SET #sweepAt = :at',
+      ExpressionAttributeNames: {
+        '#shard': SWEEP_INDEX.partitionKey,
+        '#sweepAt': SWEEP_INDEX.sortKey,
+      },
+      ExpressionAttributeValues: { ':at': nextSweepAt, ...(repaired ? { ':one': 1 } : {}) },
+    });
+  }
+
+  /** A conditional update of a request item: false when its condition failed. */
+  private async updateIf(
+    requestId: string,
+    update: Pick<
+      UpdateCommandInput,
+      | 'ConditionExpression'
+      | 'UpdateExpression'
+      | 'ExpressionAttributeNames'
+      | 'ExpressionAttributeValues'
+    >,
+  ): Promise<boolean> {
     try {
       await storeCall(() =>
         this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.request(requestId),
-            // Only from the attempt the sweep saw: two sweeps that both found it gone start one.
-            ConditionExpression: 'executionAttempt = :previous',
-            UpdateExpression: 'SET executionAttempt = :attempt',
-            ExpressionAttributeValues: { ':previous': attempt - 1, ':attempt': attempt },
-          }),
+          new UpdateCommand({ TableName: this.tableName, Key: keys.request(requestId), ...update }),
         ),
       );
       return true;
     } catch (error) {
       if (isConditionFailed(error)) return false;
       throw error;
-    }
-  }
-
-  async rescheduleSweep(requestId: string, nextSweepAt: string, repaired: boolean): Promise<void> {
-    try {
-      await storeCall(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.request(requestId),
-            // Never puts a request back into the index: Settle may have taken it out meanwhile.
-            ConditionExpression: 'attribute_exists(#shard)',
-            UpdateExpression: repaired
-              ? 'SET #sweepAt = :at ADD sweepRepairs :one'
-              : 'SET #sweepAt = :at',
-            ExpressionAttributeNames: {
-              '#shard': SWEEP_INDEX.partitionKey,
-              '#sweepAt': SWEEP_INDEX.sortKey,
-            },
-            ExpressionAttributeValues: { ':at': nextSweepAt, ...(repaired ? { ':one': 1 } : {}) },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
     }
   }
 }
