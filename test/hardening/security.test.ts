@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../functions/shared/crypto.ts';
 import { logger } from '../../functions/shared/logger.ts';
@@ -367,5 +368,56 @@ describe('guessing activation codes', () => {
       });
       expect(page.status).toBe(200);
     }
+  });
+});
+
+/** The request's bytes exactly as written (node:http would merge the two spellings). */
+const rawHttp = (target: RunningStack, head: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const url = new URL(target.apiUrl);
+    const socket = connect(Number(url.port), url.hostname, () => socket.end(`${head}\r\n\r\n`));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('utf8');
+    });
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+
+describe('the local gateway and the Authorization header', () => {
+  it('refuses two Authorization headers and never caches the made-up key as valid', async () => {
+    const madeUp = 'Bearer sak_made_up_key_0000000000000000';
+    const both = await rawRequest(stack, {
+      method: 'GET',
+      path: '/v1/smart-account-requests',
+      headers: { Authorization: [`Bearer ${stack.partnerKeys[0]}`, madeUp] },
+    });
+    expect(both.status).toBe(401);
+    const reversed = await rawRequest(stack, {
+      method: 'GET',
+      path: '/v1/smart-account-requests',
+      headers: { Authorization: [madeUp, `Bearer ${stack.partnerKeys[0]}`] },
+    });
+    expect(reversed.status).toBe(401);
+    // The same header twice under two spellings: the authorizer must not check one while the
+    // cache keeps the other.
+    const twoSpellings = await rawHttp(
+      stack,
+      [
+        'GET /v1/smart-account-requests HTTP/1.1',
+        'Host: 127.0.0.1',
+        `authorization: ${madeUp}`,
+        `Authorization: Bearer ${stack.partnerKeys[0]}`,
+        'Connection: close',
+      ].join('\r\n'),
+    );
+    expect(twoSpellings).toMatch(/^HTTP\/1\.1 401 /);
+    const alone = await rawRequest(stack, {
+      method: 'GET',
+      path: '/v1/smart-account-requests',
+      headers: { Authorization: madeUp },
+    });
+    expect(alone.status).toBe(401);
+    expect((await partner.list()).status).toBe(200);
   });
 });

@@ -17,7 +17,7 @@ export interface RawRequest {
   readonly method: string;
   /** Sent as is: the caller encodes what must be encoded. */
   readonly path: string;
-  readonly headers?: Record<string, string>;
+  readonly headers?: Record<string, string | string[]>;
   readonly body?: string | Buffer;
   /**
    * Loopback source address (127.x.y.z). The activation routes count misses per client
