@@ -70,12 +70,30 @@ export const emailAddress = z
   )
   .check(z.describe('An e-mail address; surrounding spaces are trimmed, stored lower-cased.'));
 
+/**
+ * A note is where a lookalike `https://…/activate/…` link would go, and mail clients turn plain
+ * URLs into links even when we escape them: a scheme (`x://`) or a `www.` host is refused.
+ * Fullwidth and other compatibility forms are folded first (NFKC), so `ｈｔｔｐｓ：／／` counts too.
+ */
+const LINK_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/|\bwww\./i;
+export const NOTE_LINK_MESSAGE =
+  'Links are not allowed in a note: mail clients make them clickable, which is how phishing ' +
+  'links travel. Say in words where to go instead.';
+const withoutLinks = z.refine<string>(
+  (value) => !LINK_IN_TEXT.test(value.normalize('NFKC')),
+  NOTE_LINK_MESSAGE,
+);
+
 const note = z.pipe(
   z.optional(
     z.nullable(
       z
         .string()
-        .check(z.maxLength(MAX_NOTE_LENGTH, `At most ${MAX_NOTE_LENGTH} characters.`), wellFormed),
+        .check(
+          z.maxLength(MAX_NOTE_LENGTH, `At most ${MAX_NOTE_LENGTH} characters.`),
+          wellFormed,
+          withoutLinks,
+        ),
     ),
   ),
   z.transform((value: string | null | undefined) => value?.trim() || null),

@@ -274,3 +274,29 @@ describe('the API resource', () => {
     ]);
   });
 });
+
+describe('notes cannot carry a link', () => {
+  it.each([
+    'Activate at https://acme-activate.example/activate/abc',
+    'see http://example.com',
+    'open www.acme-login.example today',
+    'WWW.EXAMPLE.COM',
+    'ftp://files.example/x',
+    'a lookalike ｈｔｔｐｓ：／／evil.example in fullwidth',
+  ])('refuses %j in either note, saying why', (text) => {
+    for (const field of ['noteToCustomer', 'noteToUsers']) {
+      expect(errorsFor({ ...valid, [field]: text })).toEqual([
+        { path: field, message: expect.stringMatching(/^Links are not allowed in a note/) },
+      ]);
+    }
+  });
+
+  it.each([
+    'Please activate before Friday: our team is ready.',
+    'Call us at +31 20 123 4567 or reply to this e-mail.',
+    'The account covers acme.example and its subsidiaries.',
+    'Ratio 3:1, time 10:30',
+  ])('accepts ordinary text such as %j', (text) => {
+    expect(errorsFor({ ...valid, noteToCustomer: text, noteToUsers: text })).toEqual([]);
+  });
+});
