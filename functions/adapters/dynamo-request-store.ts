@@ -91,9 +91,9 @@ export class DynamoRequestStore implements RequestStore {
   async close(
     requestId: string,
     to: RequestStatus,
-    options: CloseGuard & { reason?: string; at?: Date } = {},
+    options: CloseGuard & { reason?: string; at?: Date; declineReason?: string | null } = {},
   ): Promise<CloseOutcome | undefined> {
-    const closing = closingOf(to, options.at ?? this.now(), options.reason);
+    const closing = closingOf(to, options.at ?? this.now(), options.reason, options.declineReason);
     // mayClose: still pending (the one arbiter), the partner's own, and for an abandoned
     // request still without a task token (its execution may have stored one meanwhile).
     const condition = [
@@ -106,13 +106,14 @@ export class DynamoRequestStore implements RequestStore {
       // Stays in the sweep index (a pending request is in it) with a near sweepAt: if the
       // signal or the outcome e-mails get lost, the sweep completes them.
       UpdateExpression:
-        'SET #status = :to, #timestamp = :at, closeReason = :reason, history = list_append(history, :change), sweepAt = :sweepAt',
+        'SET #status = :to, #timestamp = :at, closeReason = :reason, history = list_append(history, :change), sweepAt = :sweepAt, declineReason = :declineReason',
       ExpressionAttributeNames: { ...STATUS_NAME, '#timestamp': closing.timestampField },
       ExpressionAttributeValues: {
         ':pending': RequestStatus.PENDING_ACTIVATION,
         ':to': closing.status,
         ':at': closing.at,
         ':sweepAt': closing.sweepAt,
+        ':declineReason': closing.declineReason,
         ':reason': closing.closeReason,
         ':change': [closing.change],
         ...(options.partnerId ? { ':partnerId': options.partnerId } : {}),

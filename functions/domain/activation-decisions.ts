@@ -41,12 +41,14 @@ export class ActivationDecisions {
   async decide(
     code: string,
     decision: Decision,
+    declineReason: string | null = null,
   ): Promise<{ result: DecisionResult; request: SmartAccountRequest } | undefined> {
     const request = await this.find(code);
     if (!request) return undefined;
     const to = decision === Decision.ACTIVATE ? RequestStatus.ACTIVE : RequestStatus.DECLINED;
     const outcome = await this.requests.close(request.id, to, {
       reason: decision === Decision.DECLINE ? CloseReason.DECLINED_BY_CUSTOMER : undefined,
+      declineReason: decision === Decision.DECLINE ? declineReason : null,
     });
     if (!outcome) return undefined;
     if (outcome.won) {

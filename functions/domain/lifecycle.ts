@@ -77,9 +77,16 @@ export interface Closing {
   readonly change: StatusChange;
   /** The sweep looks once the outcome should have been settled (sweep.ts). */
   readonly sweepAt: string;
+  /** The customer's words, for DECLINED only. */
+  readonly declineReason: string | null;
 }
 
-export const closingOf = (to: RequestStatus, at: Date, reason?: string): Closing => {
+export const closingOf = (
+  to: RequestStatus,
+  at: Date,
+  reason?: string,
+  declineReason?: string | null,
+): Closing => {
   const time = at.toISOString();
   return {
     status: to,
@@ -88,6 +95,7 @@ export const closingOf = (to: RequestStatus, at: Date, reason?: string): Closing
     closeReason: reason ?? null,
     change: { status: to, at: time },
     sweepAt: sweepAfter(at, SweepDelay.AFTER_CLOSE_SECONDS),
+    declineReason: to === RequestStatus.DECLINED ? (declineReason ?? null) : null,
   };
 };
 
@@ -101,6 +109,7 @@ export const applyClosing = (
   closeReason: closing.closeReason,
   history: [...request.history, closing.change],
   sweepAt: closing.sweepAt,
+  declineReason: closing.declineReason,
 });
 
 /**

@@ -70,6 +70,7 @@ const emailData = (request: SmartAccountRequest, activationUrl?: string): EmailD
   expiresAt: request.expiresAt,
   activationUrl,
   failureReason: request.closeReason ?? 'Unknown',
+  declineReason: request.declineReason ?? null,
   requestId: request.id,
 });
 

@@ -64,7 +64,7 @@ export interface RequestStore {
   close(
     requestId: string,
     to: RequestStatus,
-    options?: CloseGuard & { reason?: string; at?: Date },
+    options?: CloseGuard & { reason?: string; at?: Date; declineReason?: string | null },
   ): Promise<CloseOutcome | undefined>;
   /**
    * Stores the wait's task token, the code's hash and the planned wake while

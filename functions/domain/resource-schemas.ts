@@ -24,6 +24,9 @@ export const smartAccountRequestResource = z.object({
   ),
   activatedAt: z.nullable(timestamp),
   closedAt: z.nullable(timestamp),
+  declineReason: z
+    .nullable(z.string())
+    .check(z.describe("The customer's own words when declining (at most 500 characters).")),
   history: z
     .array(statusChange)
     .check(z.describe('Every status the request has had, oldest first.')),

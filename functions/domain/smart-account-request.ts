@@ -9,10 +9,12 @@ export type StatusChange = Readonly<SmartAccountRequestResource['history'][numbe
  * model and the OpenAPI document from the schema, and `toResource` from the key list below.
  */
 export interface SmartAccountRequest
-  extends Readonly<Omit<SmartAccountRequestResource, 'id' | 'history'>> {
+  extends Readonly<Omit<SmartAccountRequestResource, 'id' | 'history' | 'declineReason'>> {
   /** Stored requests always have one; only a dry run's preview has none. */
   readonly id: string;
   readonly history: readonly StatusChange[];
+  /** Set by a decline that gave one; absent on requests stored before the field existed. */
+  readonly declineReason?: string | null;
   readonly partnerId: string;
   readonly partnerName: string;
   readonly closeReason: string | null;
@@ -62,6 +64,7 @@ const resourceKeys = keysOf<ResourceKey>({
   expiresAt: true,
   activatedAt: true,
   closedAt: true,
+  declineReason: true,
   history: true,
 });
 
@@ -73,6 +76,8 @@ const pick = <T extends object, K extends keyof T>(value: T, keys: readonly K[])
 /** The partner-facing view: internal fields are dropped by construction, not by deletion. */
 export const toResource = (request: SmartAccountRequest): SmartAccountRequestResource => ({
   ...pick(request, resourceKeys),
+  // Requests stored before the field existed have none.
+  declineReason: request.declineReason ?? null,
   userEmails: [...request.userEmails],
   history: request.history.map((change) => pick(change, statusChangeKeys)),
 });

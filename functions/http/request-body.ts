@@ -29,8 +29,14 @@ export const readJsonBody = (event: APIGatewayProxyEvent): unknown => {
   }
 };
 
+/**
+ * The activation form: a decision and at most 500 characters of reason, which URL-encoded
+ * UTF-8 can make up to 6,000 bytes (4 bytes a character, 3 a byte).
+ */
+export const MAX_FORM_BYTES = 8192;
+
 export const readFormBody = (event: APIGatewayProxyEvent): URLSearchParams => {
   const bytes = bodyBytes(event);
-  if (bytes.length > 4096) throw new PayloadTooLarge('The form is too large.');
+  if (bytes.length > MAX_FORM_BYTES) throw new PayloadTooLarge('The form is too large.');
   return new URLSearchParams(bytes.toString('utf8'));
 };

@@ -35,6 +35,8 @@ export interface EmailData {
   readonly activationUrl?: string;
   /** Short machine reason (e.g. an SES bounce type); required for FAILED_PARTNER. */
   readonly failureReason?: string;
+  /** The customer's own words when declining (DECLINED_PARTNER), if any. */
+  readonly declineReason?: string | null;
   readonly requestId: string;
 }
 
@@ -143,10 +145,11 @@ const COMPOSERS: Readonly<Record<EmailKind, Composer>> = {
       ]),
     };
   },
-  DECLINED_PARTNER: (strings, values) =>
+  DECLINED_PARTNER: (strings, values, data) =>
     notice(strings, values, strings.DECLINED_PARTNER, {
       body: strings.DECLINED_PARTNER.body(values.customer),
       about: [customerFact(strings, values)],
+      quote: note(strings.DECLINED_PARTNER.reasonHeading, data.declineReason),
       next: strings.DECLINED_PARTNER.next,
     }),
   CANCELLED_CUSTOMER: (strings, values) =>
@@ -188,16 +191,23 @@ function notice(
   strings: EmailStrings,
   values: DisplayValues,
   text: { readonly subject: (account: string) => string; readonly heading: string },
-  parts: { readonly body: string; readonly about: readonly Fact[]; readonly next: string },
+  parts: {
+    readonly body: string;
+    readonly about: readonly Fact[];
+    /** Someone's own words, quoted after the facts (a decline reason). */
+    readonly quote?: EmailBlock | undefined;
+    readonly next: string;
+  },
 ): ComposedEmail {
   return {
     subject: text.subject(values.account),
     heading: text.heading,
-    blocks: [
+    blocks: present([
       paragraph(parts.body),
       facts([...accountFacts(strings, values), ...parts.about]),
+      parts.quote,
       paragraph(parts.next),
-    ],
+    ]),
   };
 }
 

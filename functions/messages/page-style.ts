@@ -22,6 +22,11 @@ export const pageCss = [
   'blockquote{margin:0;padding:.5rem .75rem;border-left:4px solid #6b7480;background:#f3f5f8;overflow-wrap:anywhere}',
   '.actions{display:flex;flex-wrap:wrap;gap:.75rem;margin:1.5rem 0}',
   'form{margin:0}',
+  // The decline form takes the whole row: its reason field above its button.
+  'form.decline{flex-basis:100%;display:flex;flex-direction:column;align-items:flex-start;gap:.375rem}',
+  'form.decline p{margin:0}',
+  'textarea{box-sizing:border-box;width:100%;min-height:5rem;padding:.5rem;border:1px solid #57606a;border-radius:4px;font:inherit}',
+  'textarea:focus-visible{outline:3px solid #1b1f24;outline-offset:2px}',
   'button{min-height:44px;padding:.625rem 1.25rem;border:2px solid #0b5cad;border-radius:4px;font:inherit;font-weight:700;cursor:pointer}',
   '.primary{background:#0b5cad;color:#fff}',
   '.secondary{background:#fff;color:#0b5cad}',

@@ -66,7 +66,12 @@ export { Decision };
  */
 export const activationFormField = {
   DECISION: 'decision',
+  /** Optional, with a decline only: the customer's words for the partner. */
+  REASON: 'reason',
 } as const;
+
+/** The longest decline reason accepted (contract). */
+export const MAX_DECLINE_REASON_LENGTH = 500;
 
 export function renderActivationPage(input: ActivationPageInput): HtmlResponse {
   const locale = isLocale(input.locale) ? input.locale : DEFAULT_LOCALE;
@@ -81,6 +86,14 @@ export function renderActivationPage(input: ActivationPageInput): HtmlResponse {
     html`<form method="post" action="${action}">
 <input type="hidden" name="${activationFormField.DECISION}" value="${decision}">
 <button type="submit" class="${style}">${label}</button>
+</form>`;
+  // Declining takes an optional reason; the hint says who reads it, so nobody types a secret.
+  const declineForm = html`<form method="post" action="${action}" class="decline">
+<input type="hidden" name="${activationFormField.DECISION}" value="${Decision.DECLINE}">
+<label for="decline-reason">${text.declineReasonLabel}</label>
+<p id="decline-reason-hint" class="muted">${text.declineReasonHint(partner)}</p>
+<textarea id="decline-reason" name="${activationFormField.REASON}" rows="3" maxlength="${String(MAX_DECLINE_REASON_LENGTH)}" aria-describedby="decline-reason-hint"></textarea>
+<button type="submit" class="secondary">${text.decline}</button>
 </form>`;
 
   const main = lines([
@@ -101,7 +114,7 @@ export function renderActivationPage(input: ActivationPageInput): HtmlResponse {
     html`<p>${text.consequences}</p>`,
     html`<div class="actions" role="group" aria-label="${text.decisionGroup}">
 ${decisionForm(Decision.ACTIVATE, text.activate, 'primary')}
-${decisionForm(Decision.DECLINE, text.decline, 'secondary')}
+${declineForm}
 </div>`,
     html`<p class="muted">${text.ifNothing(expiry)}</p>`,
   ]);

@@ -68,6 +68,43 @@ describe('the customer in a browser', () => {
     await page.close();
   });
 
+  it('declines with a reason typed into the labelled field, using the keyboard only', async () => {
+    const partner = partnerClient(stack, stack.partnerKeys[0]);
+    const { id, body, link } = await createPending(stack, partner);
+    const page = await browser.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(link);
+
+    // The field is found by its label, as a screen reader announces it, with its hint.
+    const reason = page.getByLabel('Reason for declining (optional)');
+    expect(await reason.getAttribute('maxlength')).toBe('500');
+    const hint = await page
+      .locator(`#${await reason.getAttribute('aria-describedby')}`)
+      .textContent();
+    expect(hint).toMatch(/receives these words by e-mail/);
+    await reason.focus();
+    await page.keyboard.type('Wrong <company> & "division"');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Decline request');
+    await page.screenshot({ path: `${ARTIFACTS}activation-decline-reason.png`, fullPage: true });
+    await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
+    await page.getByRole('heading', { name: 'Request declined' }).waitFor();
+
+    expect((await partner.get(id)).body).toMatchObject({
+      status: 'DECLINED',
+      declineReason: 'Wrong <company> & "division"',
+    });
+    const [declined] = await waitFor(
+      async () =>
+        (await mailTo(stack, 'partner-1@local.example')).filter((mail) =>
+          mail.subject.includes(body.accountDomain),
+        ),
+      'the decline e-mail',
+    );
+    expect(declined?.body.html).toContain('Wrong &lt;company&gt; &amp; &quot;division&quot;');
+    await page.close();
+  });
+
   it('refuses the decision when another site submits the form', async () => {
     const partner = partnerClient(stack, stack.partnerKeys[0]);
     const { id, link } = await createPending(stack, partner);

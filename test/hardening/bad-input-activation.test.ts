@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_FORM_BYTES } from '../../functions/http/request-body.ts';
 import type { RunningStack } from '../../local/stack.ts';
 import { createPending, type Pending } from '../support/customer.ts';
 import {
@@ -330,7 +331,7 @@ describe('generated bad input on the activation routes', () => {
             sentSite === undefined || sentSite === 'same-origin' || sentSite === 'none';
           const refusedSite = !(ownOrigin && ownSite);
           const validDecision = decision === 'activate' || decision === 'decline';
-          const tooLarge = Buffer.byteLength(body) > 4096;
+          const tooLarge = Buffer.byteLength(body) > MAX_FORM_BYTES;
           // A real code, our own origin and a valid decision would decide (or show the request
           // closed): not bad input.
           fc.pre(

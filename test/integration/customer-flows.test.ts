@@ -4,6 +4,7 @@ import type { RunningStack } from '../../local/stack.ts';
 import { createPending, decide, fetchPage, formsOf, postDecision } from '../support/customer.ts';
 import {
   executionStatus,
+  mailTo,
   type PartnerClient,
   partnerClient,
   sleep,
@@ -208,6 +209,54 @@ describe('declining', () => {
     const again = await decide(request, 'activate');
     expect(again.html).toContain('Already declined');
     expect((await partner.get(request.id)).body.status).toBe('DECLINED');
+  });
+
+  it("keeps the customer's reason: on the resource and, escaped, in the partner's e-mail", async () => {
+    const request = await createPending(stack, partner);
+    const reason = '  We already have one <b>here</b> & "there"  ';
+
+    const result = await postDecision(request.link, { decision: 'decline', reason });
+
+    expect(result.status).toBe(200);
+    expect(result.html).toContain('Request declined');
+    const resource = (await partner.get(request.id)).body;
+    expect(resource.declineReason).toBe('We already have one <b>here</b> & "there"');
+    await executionEnded(stack, request.id);
+    const [declined] = (await mailTo(stack, PARTNER_EMAIL)).filter((mail) =>
+      mail.subject.includes(request.resource.accountDomain),
+    );
+    expect(declined?.body.text).toContain('We already have one <b>here</b> & "there"');
+    expect(declined?.body.html).toContain(
+      'We already have one &lt;b&gt;here&lt;/b&gt; &amp; &quot;there&quot;',
+    );
+  });
+
+  it('refuses a reason over 500 characters with a 400 page and changes nothing', async () => {
+    const request = await createPending(stack, partner);
+    const tooLong = await postDecision(request.link, {
+      decision: 'decline',
+      reason: 'x'.repeat(501),
+    });
+    expect(tooLong.status).toBe(400);
+    expect((await partner.get(request.id)).body).toMatchObject({
+      status: 'PENDING_ACTIVATION',
+      declineReason: null,
+    });
+    const longest = await postDecision(request.link, {
+      decision: 'decline',
+      reason: 'é'.repeat(500),
+    });
+    expect(longest.status).toBe(200);
+    expect((await partner.get(request.id)).body.declineReason).toBe('é'.repeat(500));
+  });
+
+  it('ignores a reason sent with an activation', async () => {
+    const request = await createPending(stack, partner);
+    await postDecision(request.link, { decision: 'activate', reason: 'not a decline' });
+    expect((await partner.get(request.id)).body).toMatchObject({
+      status: 'ACTIVE',
+      declineReason: null,
+    });
   });
 
   it('lets the partner request the same domain again after a decline', async () => {

@@ -124,13 +124,16 @@ export class InMemoryRequestStore implements RequestStore {
   async close(
     requestId: string,
     to: RequestStatus,
-    options: CloseGuard & { reason?: string; at?: Date } = {},
+    options: CloseGuard & { reason?: string; at?: Date; declineReason?: string | null } = {},
   ): Promise<CloseOutcome | undefined> {
     this.calls.push(`close ${requestId} ${to}`);
     const current = this.requests.get(requestId);
     if (!current || !isOwnedBy(current, options.partnerId)) return undefined;
     if (!mayClose(current, to, options)) return { won: false, request: current };
-    const closed = applyClosing(current, closingOf(to, options.at ?? this.now(), options.reason));
+    const closed = applyClosing(
+      current,
+      closingOf(to, options.at ?? this.now(), options.reason, options.declineReason),
+    );
     this.requests.set(requestId, closed);
     return { won: true, request: closed };
   }

@@ -43,6 +43,7 @@ export const emailEn: EmailStrings = {
     heading: 'The customer declined the request',
     body: (customer) =>
       `${customer} declined your request for the Smart Account below. No account was created.`,
+    reasonHeading: "The customer's reason",
     next: 'If this was a mistake, please contact the customer first; you can then request the Smart Account again.',
   },
   CANCELLED_CUSTOMER: {

@@ -44,6 +44,7 @@ export const emailNl: EmailStrings = {
     heading: 'De klant heeft de aanvraag geweigerd',
     body: (customer) =>
       `${customer} heeft uw aanvraag voor de onderstaande Smart Account geweigerd. Er is geen account aangemaakt.`,
+    reasonHeading: 'De reden van de klant',
     next: 'Was dit een vergissing? Neem dan eerst contact op met de klant; daarna kunt u de Smart Account opnieuw aanvragen.',
   },
   CANCELLED_CUSTOMER: {

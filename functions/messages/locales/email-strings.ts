@@ -42,6 +42,8 @@ export interface EmailStrings {
   };
   readonly [EmailKind.DECLINED_PARTNER]: EmailHeadline & {
     readonly body: (customer: string) => string;
+    /** Heading of the customer's reason, when they gave one. */
+    readonly reasonHeading: string;
     readonly next: string;
   };
   readonly [EmailKind.CANCELLED_CUSTOMER]: EmailHeadline & {

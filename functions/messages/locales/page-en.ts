@@ -20,6 +20,9 @@ export const pageEn: PageStrings = {
     decisionGroup: 'Your decision',
     activate: 'Activate Smart Account',
     decline: 'Decline request',
+    declineReasonLabel: 'Reason for declining (optional)',
+    declineReasonHint: (partner) =>
+      `${partner} receives these words by e-mail, so they know what to do differently. At most 500 characters.`,
     ifNothing: (expiry) => `If you do nothing, the request expires on ${expiry}.`,
   },
   results: {

@@ -20,6 +20,9 @@ export const pageNl: PageStrings = {
     decisionGroup: 'Uw beslissing',
     activate: 'Smart Account activeren',
     decline: 'Aanvraag weigeren',
+    declineReasonLabel: 'Reden van weigeren (optioneel)',
+    declineReasonHint: (partner) =>
+      `${partner} ontvangt deze tekst per e-mail, zodat zij weten wat er anders moet. Maximaal 500 tekens.`,
     ifNothing: (expiry) => `Als u niets doet, vervalt de aanvraag op ${expiry}.`,
   },
   results: {

@@ -28,6 +28,8 @@ export interface PageStrings {
     readonly decisionGroup: string;
     readonly activate: string;
     readonly decline: string;
+    readonly declineReasonLabel: string;
+    readonly declineReasonHint: (partner: string) => string;
     readonly ifNothing: (expiry: string) => string;
   };
   readonly results: Readonly<Record<ResultPage, PageMessage>>;

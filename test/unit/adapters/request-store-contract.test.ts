@@ -180,6 +180,20 @@ describe.each(backends)('the request store on %s', (_name, open) => {
       ).toBe(true);
     });
 
+    it("stores the customer's reason with a decline, and none with any other close", async () => {
+      const declined = await stored();
+      const cancelled = await stored();
+
+      const outcome = await requests.close(declined.id, 'DECLINED', {
+        declineReason: 'Wrong company',
+      });
+      await requests.close(cancelled.id, 'CANCELLED', { declineReason: 'ignored' });
+
+      expect(outcome?.request.declineReason).toBe('Wrong company');
+      expect((await requests.get(declined.id))?.declineReason).toBe('Wrong company');
+      expect((await requests.get(cancelled.id))?.declineReason).toBeNull();
+    });
+
     it('closes an unstarted request only while no execution stored a task token', async () => {
       const unstarted = await stored();
       const started = await stored();

@@ -254,3 +254,28 @@ describe('emailRecipient', () => {
     });
   });
 });
+
+describe("the partner's decline e-mail", () => {
+  const reason = 'We already have an account <b>& "more"</b>\r\nBcc: victim@evil.example';
+
+  it.each(LOCALES)("quotes the customer's reason, escaped, in both parts (%s)", (locale) => {
+    const { text, html } = renderEmail(EmailKind.DECLINED_PARTNER, {
+      ...benignEmailData,
+      locale,
+      declineReason: reason,
+    });
+    const heading = locale === 'en' ? "The customer's reason" : 'De reden van de klant';
+    expect(text).toContain(heading);
+    expect(text).toContain('We already have an account <b>& "more"</b>');
+    expect(html).toContain('We already have an account &lt;b&gt;&amp; &quot;more&quot;&lt;/b&gt;');
+    expect(html).not.toContain('<b>&');
+  });
+
+  it('has no reason block when the customer gave none', () => {
+    const { text } = renderEmail(EmailKind.DECLINED_PARTNER, {
+      ...benignEmailData,
+      declineReason: null,
+    });
+    expect(text).not.toContain("The customer's reason");
+  });
+});

@@ -38,6 +38,8 @@ const hostileActivationInput: ActivationPageInput = {
 };
 
 const PAGE_TAGS = new Set([
+  'label',
+  'textarea',
   'html',
   'head',
   'meta',
@@ -153,23 +155,31 @@ describe('activation page', () => {
     expect(body).toContain('<dd>23 February 2027 at 10:00 UTC</dd>');
   });
 
-  it('has two forms posting only their decision to the given path', () => {
+  it('has two forms posting their decision to the given path, the decline one with an optional reason', () => {
     const { body } = renderActivationPage(activationInput);
     const forms = Array.from(
-      body.matchAll(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/g),
+      body.matchAll(/<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g),
     );
     expect(forms.map((form) => form[1])).toEqual([
       activationInput.actionPath,
       activationInput.actionPath,
     ]);
     const fieldsOf = (form: string) =>
-      Array.from(form.matchAll(/<input [^>]*>/g), ([input]) => input);
+      Array.from(form.matchAll(/<(?:input|textarea) [^>]*>/g), ([input]) => input);
     expect(fieldsOf(forms[0]?.[2] ?? '')).toEqual([
       '<input type="hidden" name="decision" value="activate">',
     ]);
     expect(fieldsOf(forms[1]?.[2] ?? '')).toEqual([
       '<input type="hidden" name="decision" value="decline">',
+      '<textarea id="decline-reason" name="reason" rows="3" maxlength="500" aria-describedby="decline-reason-hint">',
     ]);
+    // Labelled, and the hint says who reads the reason.
+    expect(forms[1]?.[2]).toContain(
+      '<label for="decline-reason">Reason for declining (optional)</label>',
+    );
+    expect(forms[1]?.[2]).toMatch(
+      /<p id="decline-reason-hint" class="muted">Reseller One receives these words by e-mail/,
+    );
     expect(forms[0]?.[2]).toContain(
       '<button type="submit" class="primary">Activate Smart Account</button>',
     );
