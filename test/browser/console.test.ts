@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningStack, startStack } from '../../local/stack.ts';
+import { postDecision } from '../support/customer.ts';
 import { activationLink, partnerClient } from '../support/local-stack.ts';
 import { launchChromium } from './support/chromium.ts';
 import {
@@ -21,8 +22,14 @@ const consoleFiles = readdirSync(new URL('../../functions/console/assets/', impo
   .sort();
 
 // One partner per test, so no test sees another's requests in its list.
-const keys = Array.from({ length: 4 }, () => randomBytes(24).toString('base64url'));
-const [flowKey, roundTripKey, sessionKey, dutchKey] = keys as [string, string, string, string];
+const keys = Array.from({ length: 5 }, () => randomBytes(24).toString('base64url'));
+const [flowKey, roundTripKey, sessionKey, dutchKey, declineKey] = keys as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 
 let stack: RunningStack;
 let browser: Browser;
@@ -312,5 +319,31 @@ describe('partner console', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(await page.locator('#page-number').textContent()).toBe('Page 1');
     expect(problems).toEqual([]);
+  });
+  it("shows the customer's decline reason in the list, as text", async () => {
+    const partner = partnerClient(stack, declineKey);
+    const domain = `declined-${randomBytes(4).toString('hex')}.example`;
+    const created = await partner.create({
+      accountName: 'Declined BV',
+      accountDomain: domain,
+      customerEmail: `it@${domain}`,
+    });
+    expect(created.status).toBe(202);
+    const link = await activationLink(stack, `it@${domain}`);
+    const declined = await postDecision(link, {
+      decision: 'decline',
+      reason: 'Not us: <b>wrong</b> company',
+    });
+    expect(declined.status).toBe(200);
+
+    const { page, problems } = await openConsole(browser, stack.apiUrl);
+    await signIn(page, declineKey);
+    const row = rowFor(page, domain);
+    await expect
+      .poll(() => row.locator('.decline-reason').textContent(), eventually)
+      .toBe("The customer's reason: “Not us: <b>wrong</b> company”");
+    expect(await row.locator('b').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
   });
 });

@@ -146,6 +146,17 @@ export class RequestList {
         'td',
         {},
         h('span', { class: 'badge', 'data-status': request.status }, t(`status.${request.status}`)),
+        // The customer's own words: shown as text (h escapes), labelled for screen readers.
+        ...(request.declineReason
+          ? [
+              h(
+                'p',
+                { class: 'decline-reason' },
+                h('span', { class: 'visually-hidden' }, `${t('declineReason')} `),
+                `“${request.declineReason}”`,
+              ),
+            ]
+          : []),
       ),
       h('td', { class: 'account-name' }, request.accountName),
       h('td', { class: 'nowrap' }, request.accountDomain),

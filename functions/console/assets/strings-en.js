@@ -78,6 +78,7 @@ export const en = {
   quoteSupport: 'Quote it when you contact support.',
   networkError: 'The service could not be reached. Check your connection and try again.',
   unexpected: 'Something went wrong.',
+  declineReason: "The customer's reason:",
   'status.PENDING_ACTIVATION': 'Pending customer acceptance',
   'status.ACTIVE': 'Active',
   'status.DECLINED': 'Declined',

@@ -80,6 +80,7 @@ export const nl = {
   quoteSupport: 'Vermeld deze als u contact opneemt met support.',
   networkError: 'De dienst is niet bereikbaar. Controleer uw verbinding en probeer het opnieuw.',
   unexpected: 'Er ging iets mis.',
+  declineReason: 'De reden van de klant:',
   'status.PENDING_ACTIVATION': 'Wacht op acceptatie',
   'status.ACTIVE': 'Actief',
   'status.DECLINED': 'Geweigerd',
