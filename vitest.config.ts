@@ -13,8 +13,23 @@ const FRESH_MODULES = [
   'test/unit/observability/*.test.ts',
 ];
 
+/** Infra tests that set the environment and import handler modules. */
+const OWN_PROCESS_INFRA = ['test/infra/catalog.test.ts'];
+
+/** Runs after test/setup.ts (projects add to the root's setupFiles): removes synth output. */
+const INFRA_SETUP = 'test/infra/support/setup.ts';
+
+/**
+ * Measures wall time against real timers (expiry windows across a restart of `npm start`):
+ * it runs once the other files are done, alone on the machine's cores.
+ */
+const RUN_LAST = ['test/integration/restarts.test.ts'];
+
 export default defineConfig({
   test: {
+    // One file per core. The default (cores - 1) runs one file at a time on a 2-core machine;
+    // a third worker was no faster there (the cores are busy with two).
+    maxWorkers: '100%',
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // The handlers' level, as Lambda passes it (functions/shared/logger.ts). Every level:
@@ -43,11 +58,43 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...OWN_PROCESS_INFRA],
+          setupFiles: [INFRA_SETUP],
+          // They synthesize the app and read the templates: sharing workers loads aws-cdk-lib
+          // (most of a first synth, ~5 s) once per worker instead of once per file.
+          pool: 'forks',
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'stack',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/unit/**'],
+          exclude: [...configDefaults.exclude, 'test/unit/**', 'test/infra/**', ...RUN_LAST],
           // Each file in its own process: a local stack sets process-wide SDK endpoints.
           pool: 'forks',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'infra-own-process',
+          include: OWN_PROCESS_INFRA,
+          setupFiles: [INFRA_SETUP],
+          pool: 'forks',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'stack-last',
+          include: RUN_LAST,
+          pool: 'forks',
+          // After every other project: nothing else competes for the CPU while it runs.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -3,16 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { afterAll } from 'vitest';
 import type { FunctionEntry } from '../../../functions/catalog.ts';
 import { PROJECT_ROOT } from '../../../infra/constructs/bundling.ts';
 import type { CodeForModule } from '../../../infra/constructs/handler-function.ts';
 import { createServiceApp, type ServiceApp } from '../../../infra/service-app.ts';
 
 const outdirs: string[] = [];
-afterAll(() => {
+
+/** Removes the synth output directories made so far (test/infra/support/setup.ts, per file). */
+export const removeOutdirs = (): void => {
   for (const outdir of outdirs.splice(0)) rmSync(outdir, { recursive: true, force: true });
-});
+};
 
 export const newOutdir = (): string => {
   const outdir = mkdtempSync(join(tmpdir(), 'sar-cdk-'));
