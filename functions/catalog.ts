@@ -157,6 +157,12 @@ export const catalog: readonly FunctionEntry[] = [
     uses: { table: 'readWrite', workflow: ['sendTaskFailure'] },
   },
   {
+    module: 'api/extend-request',
+    load: () => import('./api/extend-request.ts'),
+    trigger: routes(partner('POST', `${REQUESTS}/{id}/extend`)),
+    uses: { table: 'readWrite' },
+  },
+  {
     module: 'api/resend-activation',
     load: () => import('./api/resend-activation.ts'),
     trigger: routes(partner('POST', `${REQUESTS}/{id}/resend`)),

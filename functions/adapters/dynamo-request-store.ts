@@ -100,6 +100,8 @@ export class DynamoRequestStore implements RequestStore {
       '#status = :pending',
       ...(options.partnerId ? ['partnerId = :partnerId'] : []),
       ...(options.unstartedOnly ? ['attribute_not_exists(taskToken)'] : []),
+      // ISO 8601 UTC strings of one format order as their times do.
+      ...(options.dueBy ? ['expiresAt <= :dueBy'] : []),
     ].join(' AND ');
     const closed = await this.updateRequestIf(requestId, {
       ConditionExpression: condition,
@@ -117,6 +119,7 @@ export class DynamoRequestStore implements RequestStore {
         ':reason': closing.closeReason,
         ':change': [closing.change],
         ...(options.partnerId ? { ':partnerId': options.partnerId } : {}),
+        ...(options.dueBy ? { ':dueBy': options.dueBy.toISOString() } : {}),
       },
     });
     if (closed) return { won: true, request: closed };
@@ -153,6 +156,23 @@ export class DynamoRequestStore implements RequestStore {
         ':nonce': activation.codeNonce,
         ':wakeAt': activation.wakeAt,
         ':sweepAt': activation.sweepAt,
+      },
+    });
+  }
+
+  extend(
+    requestId: string,
+    change: { from: string; to: string },
+  ): Promise<SmartAccountRequest | undefined> {
+    return this.updateRequestIf(requestId, {
+      // Still pending, and still at the expiry the new one was checked against.
+      ConditionExpression: '#status = :pending AND expiresAt = :from',
+      UpdateExpression: 'SET expiresAt = :to',
+      ExpressionAttributeNames: STATUS_NAME,
+      ExpressionAttributeValues: {
+        ':pending': RequestStatus.PENDING_ACTIVATION,
+        ':from': change.from,
+        ':to': change.to,
       },
     });
   }

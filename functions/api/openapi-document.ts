@@ -3,6 +3,7 @@ import {
   createRequestHeaders,
   createRequestInput,
   createRequestQuery,
+  extendRequestInput,
   listRequestsQuery,
 } from '../domain/request-schema.ts';
 import { problem, requestList, smartAccountRequestResource } from '../domain/resource-schemas.ts';
@@ -113,7 +114,10 @@ export const openApiDocument = () => ({
       },
     },
     schemas: {
-      ...componentsOf('input', [['CreateSmartAccountRequest', createRequestInput]]),
+      ...componentsOf('input', [
+        ['CreateSmartAccountRequest', createRequestInput],
+        ['ExtendSmartAccountRequest', extendRequestInput],
+      ]),
       ...componentsOf('output', [
         ['SmartAccountRequest', smartAccountRequestResource],
         ['SmartAccountRequestList', requestList],
@@ -185,6 +189,26 @@ export const openApiDocument = () => ({
         parameters: [idParameter],
         responses: {
           '200': resourceResponse('Cancelled'),
+          '404': problemResponse('No such request for this partner'),
+          '409': problemResponse('Not pending'),
+          ...partnerErrors,
+        },
+      },
+    },
+    '/v1/smart-account-requests/{id}/extend': {
+      post: {
+        operationId: 'extendSmartAccountRequest',
+        summary: 'Move the expiry of a pending request to a later date',
+        parameters: [idParameter],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: schemaRef('ExtendSmartAccountRequest') } },
+        },
+        responses: {
+          '200': resourceResponse('Extended: the request expires at the new date'),
+          '400': problemResponse(
+            'Not later than the current expiresAt, more than 364 days after createdAt, or malformed',
+          ),
           '404': problemResponse('No such request for this partner'),
           '409': problemResponse('Not pending'),
           ...partnerErrors,

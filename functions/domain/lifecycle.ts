@@ -43,6 +43,11 @@ export interface CloseGuard {
   readonly partnerId?: string;
   /** Only while no execution has stored a task token (failing an abandoned request). */
   readonly unstartedOnly?: boolean;
+  /**
+   * Only if `expiresAt` has passed by then (the expiry): an extension written after the
+   * workflow read the request wins, and the request waits for its new date.
+   */
+  readonly dueBy?: Date;
 }
 
 /** A pending request that no execution has reached yet: it carries no task token. */
@@ -64,7 +69,8 @@ export const mayClose = (
 ): boolean =>
   canTransition(request.status, to) &&
   isOwnedBy(request, guard.partnerId) &&
-  (!guard.unstartedOnly || isUnstarted(request));
+  (!guard.unstartedOnly || isUnstarted(request)) &&
+  (!guard.dueBy || Date.parse(request.expiresAt) <= guard.dueBy.getTime());
 
 /** What a winning close writes. */
 export interface Closing {

@@ -74,6 +74,14 @@ export interface RequestStore {
     requestId: string,
     activation: ActivationWait,
   ): Promise<SmartAccountRequest | undefined>;
+  /**
+   * Moves a pending request's expiry from `from` to `to`, conditional on both (the one
+   * arbiter still holds: an expiry written first wins); undefined when the condition failed.
+   */
+  extend(
+    requestId: string,
+    change: { from: string; to: string },
+  ): Promise<SmartAccountRequest | undefined>;
   /** Records the first activation e-mail's time; later calls keep it. */
   markActivationSent(requestId: string, at: Date): Promise<void>;
   /** Counts a resend while `mayCountResend` holds; otherwise the request (if the partner's). */

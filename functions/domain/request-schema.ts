@@ -241,3 +241,13 @@ export const createRequestHeaders = z.object({
       ),
   ),
 });
+
+/** `POST …/{id}/extend`: the new expiry; its limits depend on the request (extension.ts). */
+export const extendRequestInput = z.strictObject({
+  expiresAt: z.iso
+    .datetime({ offset: true, error: 'An ISO 8601 date and time, e.g. 2027-03-01T10:00:00Z.' })
+    .check(
+      z.describe('The new expiry: later than the current one, at most 364 days after createdAt.'),
+    ),
+});
+export type ExtendRequestInput = z.output<typeof extendRequestInput>;

@@ -121,14 +121,13 @@ describe('the function catalog', () => {
 });
 
 describe('a new entry is all a new function needs', () => {
-  const extend: FunctionEntry = {
-    module: 'api/extend-request',
+  // The next issue's PATCH, as it would be added: one entry.
+  const patch: FunctionEntry = {
+    module: 'api/patch-request',
     load: notLoaded,
     trigger: {
       kind: 'routes',
-      routes: [
-        { method: 'POST', path: '/v1/smart-account-requests/{id}/extend', auth: Auth.PARTNER },
-      ],
+      routes: [{ method: 'PATCH', path: '/v1/smart-account-requests/{id}', auth: Auth.PARTNER }],
     },
     uses: { table: 'readWrite' },
   };
@@ -138,18 +137,18 @@ describe('a new entry is all a new function needs', () => {
     trigger: { kind: 'schedule', everyMinutes: 5 },
     uses: { table: 'readWrite', indexes: ['GSI1'], workflow: ['startExecution'] },
   };
-  const template = synthesizedTemplate({}, [...catalog, extend, sweep]);
+  const template = synthesizedTemplate({}, [...catalog, patch, sweep]);
   const resources: Record<string, Json> = template.toJSON().Resources;
   const [tableId] = resourcesOfType(template, 'AWS::DynamoDB::Table')[0] ?? [];
   const [stateMachineId] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
 
   it('a route: its API method behind the authorizer, its function, settings, grants and alarm', () => {
-    const [functionId, fn] = functionOf(template, 'api/extend-request');
+    const [functionId, fn] = functionOf(template, 'api/patch-request');
     const method = resourcesOfType(template, 'AWS::ApiGateway::Method').find(
       ([, candidate]) =>
-        candidate.Properties.HttpMethod === 'POST' &&
+        candidate.Properties.HttpMethod === 'PATCH' &&
         resources[referencedLogicalId(candidate.Properties.ResourceId) as string]?.Properties
-          .PathPart === 'extend',
+          .PathPart === '{id}',
     )?.[1];
     expect(method?.Properties.AuthorizationType).toBe('CUSTOM');
     expect(JSON.stringify(method?.Properties.Integration.Uri)).toContain(`"${functionId}","Arn"`);
@@ -162,7 +161,7 @@ describe('a new entry is all a new function needs', () => {
     expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual(
       [...serviceWide, 'TABLE_NAME'].sort(),
     );
-    const dataGrants = grantsOf(statementsOfFunction(template, 'api/extend-request')).filter(
+    const dataGrants = grantsOf(statementsOfFunction(template, 'api/patch-request')).filter(
       (grant) => !grant.startsWith('logs:') && !grant.startsWith('xray:'),
     );
     expect(dataGrants).toHaveLength(8);
@@ -172,7 +171,7 @@ describe('a new entry is all a new function needs', () => {
       ([, alarm]) => alarm.Properties.AlarmName,
     );
     expect(alarmNames).toContain(
-      `SmartAccountRequests-${constructIdOf('api/extend-request')}Errors`,
+      `SmartAccountRequests-${constructIdOf('api/patch-request')}Errors`,
     );
   });
 

@@ -139,7 +139,7 @@ describe('the workflow definition', () => {
       WaitForActivation: async () => {
         throw named('States.Timeout');
       },
-      Expire: async () => invoked({ status: 'EXPIRED' }),
+      Expire: async () => invoked({ status: 'EXPIRED', action: 'SETTLE', waitSeconds: 1 }),
       Settle: async () => invoked({ status: 'EXPIRED' }),
     });
     expect(states).toEqual([
@@ -149,11 +149,44 @@ describe('the workflow definition', () => {
       'Wake',
       'Due',
       'Expire',
+      'Due',
       'Settle',
       'Outcome',
       'Expired',
     ]);
     expect(output.outcome).toEqual({ status: 'EXPIRED' });
+  });
+
+  it('waits again when an extension beat the expiry write (Expire answers WAIT)', async () => {
+    let waits = 0;
+    const plans = [
+      { action: 'EXPIRE', waitSeconds: 1 },
+      { action: 'SETTLE', waitSeconds: 1 },
+    ];
+    const { states } = await runWith({
+      Wake: async () => invoked(plans.shift()),
+      Expire: async () =>
+        invoked({ status: 'PENDING_ACTIVATION', action: 'WAIT', waitSeconds: 3_600 }),
+      WaitForActivation: async (input) => {
+        waits += 1;
+        expect(input.Payload.waitSeconds).toBe(3_600);
+        throw named('States.Timeout');
+      },
+      Settle: async () => invoked({ status: 'EXPIRED' }),
+    });
+    expect(waits).toBe(1);
+    expect(states).toEqual([
+      'Wake',
+      'Due',
+      'Expire',
+      'Due',
+      'WaitForActivation',
+      'Wake',
+      'Due',
+      'Settle',
+      'Outcome',
+      'Expired',
+    ]);
   });
 
   it('settles at once a request that is closed already (a new execution for a decided request)', async () => {

@@ -166,3 +166,105 @@ describe('when the activation arrives as the request expires', () => {
     expect(results.at(-1)?.status).toBe('EXPIRED');
   });
 });
+
+describe('extending a pending request', () => {
+  const extend = (id: string, body: unknown) =>
+    partner.call('POST', `/v1/smart-account-requests/${id}/extend`, { body });
+  const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
+
+  it('does not expire at the old time, and expires at the new one without a signal', async () => {
+    const request = await createPending(stack, partner);
+    const oldExpiry = request.resource.expiresAt as string;
+    const newExpiry = later(oldExpiry, 3_000);
+
+    const extended = await extend(request.id, { expiresAt: newExpiry });
+    expect(extended.status).toBe(200);
+    expect(extended.body).toMatchObject({ status: 'PENDING_ACTIVATION', expiresAt: newExpiry });
+
+    await sleep(Date.parse(oldExpiry) + 1_500 - Date.now());
+    expect((await partner.get(request.id)).body.status).toBe('PENDING_ACTIVATION');
+    const expired = await statusBecomes(partner, request.id, 'EXPIRED', 10_000);
+    expect(Date.parse(expired.closedAt)).toBeGreaterThanOrEqual(Date.parse(newExpiry));
+    expect(await executionEnded(stack, request.id)).toBe('SUCCEEDED');
+    // One execution did it all: it woke at the old time, read the new date and waited again.
+    const mails = await mailbox(stack, request.id);
+    expect(mails[request.customerEmail]).toEqual([
+      expect.stringMatching(/^Please activate/),
+      expect.stringMatching(/^Smart Account request expired: /),
+    ]);
+  });
+
+  it('refuses an earlier date, one past 364 days, other fields; 404 for another partner; 409 once closed', async () => {
+    const request = await createPending(stack, partner);
+    const { createdAt, expiresAt } = request.resource as { createdAt: string; expiresAt: string };
+    const fieldError = async (body: unknown) => (await extend(request.id, body)).body.errors;
+
+    expect(await fieldError({ expiresAt })).toEqual([
+      { path: 'expiresAt', message: expect.stringMatching(/^Must be later than the current/) },
+    ]);
+    expect(await fieldError({ expiresAt: later(createdAt, 364 * 86_400_000 + 1) })).toEqual([
+      { path: 'expiresAt', message: expect.stringMatching(/^At most 364 days after createdAt/) },
+    ]);
+    expect(
+      (await extend(request.id, { expiresAt: later(createdAt, 364 * 86_400_000) })).status,
+    ).toBe(200);
+    expect((await extend(request.id, { expiresAt: 'tomorrow' })).status).toBe(400);
+    expect(await fieldError({ expiresAt: later(expiresAt, 60_000), status: 'ACTIVE' })).toEqual([
+      expect.objectContaining({ path: 'status' }),
+    ]);
+    const other = partnerClient(stack, stack.partnerKeys[1]);
+    const stranger = await other.call('POST', `/v1/smart-account-requests/${request.id}/extend`, {
+      body: { expiresAt: later(createdAt, 86_400_000) },
+    });
+    expect(stranger.status).toBe(404);
+
+    await partner.cancel(request.id);
+    expect((await extend(request.id, { expiresAt: later(createdAt, 2 * 86_400_000) })).status).toBe(
+      409,
+    );
+  });
+
+  it('against the expiry: either the extension or the expiry wins, never both', async () => {
+    const requests = await Promise.all([-60, -20, 0, 20].map(() => createPending(stack, partner)));
+    const offsets = [-60, -20, 0, 20];
+    const results = await Promise.all(
+      requests.map(async (request, i) => {
+        const oldExpiry = Date.parse(request.resource.expiresAt);
+        await sleep(oldExpiry + (offsets[i] ?? 0) - Date.now());
+        const answer = await extend(request.id, {
+          expiresAt: new Date(oldExpiry + 60_000).toISOString(),
+        });
+        await sleep(Math.max(0, oldExpiry + 1_500 - Date.now()));
+        return { answer, status: (await partner.get(request.id)).body.status };
+      }),
+    );
+    for (const { answer, status } of results) {
+      if (answer.status === 200) expect(status).toBe('PENDING_ACTIVATION');
+      else {
+        expect(answer.status).toBe(409);
+        expect(status).toBe('EXPIRED');
+      }
+    }
+    // Well before the old expiry the extension always wins.
+    expect(results[0]?.answer.status).toBe(200);
+    for (const request of requests) await partner.cancel(request.id);
+  });
+
+  it('against a cancel: the cancel always stands, and the withdrawal goes out once', async () => {
+    const request = await createPending(stack, partner);
+    const [extended, cancelled] = await Promise.all([
+      extend(request.id, { expiresAt: later(request.resource.expiresAt, 60_000) }),
+      partner.cancel(request.id),
+    ]);
+    expect([200, 409]).toContain(extended.status);
+    expect(cancelled.status).toBe(200);
+    expect(await executionEnded(stack, request.id)).toBe('SUCCEEDED');
+    await sleep(200);
+    const mails = await mailbox(stack, request.id);
+    expect(mails[request.customerEmail]).toEqual([
+      expect.stringMatching(/^Please activate/),
+      expect.stringMatching(/withdrawn/i),
+    ]);
+    expect((await partner.get(request.id)).body.status).toBe('CANCELLED');
+  });
+});

@@ -150,6 +150,20 @@ export class InMemoryRequestStore implements RequestStore {
     return attached;
   }
 
+  async extend(
+    requestId: string,
+    change: { from: string; to: string },
+  ): Promise<SmartAccountRequest | undefined> {
+    this.calls.push(`extend ${requestId}`);
+    const current = this.requests.get(requestId);
+    if (current?.status !== RequestStatus.PENDING_ACTIVATION || current.expiresAt !== change.from) {
+      return undefined;
+    }
+    const extended = { ...current, expiresAt: change.to };
+    this.requests.set(requestId, extended);
+    return extended;
+  }
+
   async markActivationSent(requestId: string, at: Date): Promise<void> {
     this.calls.push(`markActivationSent ${requestId}`);
     const current = this.requests.get(requestId);

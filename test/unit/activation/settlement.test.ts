@@ -169,13 +169,26 @@ describe('settling an outcome', () => {
   });
 });
 
+/** After the fixture's expiresAt (2027-02-23T10:00Z). */
+const AFTER_EXPIRY = new Date('2027-02-23T10:00:01.000Z');
+
 describe('closing from the workflow (timer or undeliverable mail)', () => {
-  it('expires a request that is still pending', async () => {
+  it('expires a request that is still pending once its expiresAt has passed', async () => {
     closed('PENDING_ACTIVATION');
 
-    const outcome = await closeFromWorkflow(store, 'sar_01TEST', 'EXPIRED', 'ActivationTimeout');
+    const outcome = await closeFromWorkflow(
+      store,
+      'sar_01TEST',
+      'EXPIRED',
+      'ActivationTimeout',
+      AFTER_EXPIRY,
+    );
 
-    expect(outcome).toEqual({ status: 'EXPIRED', won: true });
+    expect(outcome).toEqual({
+      status: 'EXPIRED',
+      won: true,
+      plan: { action: 'SETTLE', waitSeconds: 1, wakeAt: null },
+    });
     expect(await store.get('sar_01TEST')).toMatchObject({
       status: 'EXPIRED',
       closeReason: 'ActivationTimeout',
@@ -186,10 +199,35 @@ describe('closing from the workflow (timer or undeliverable mail)', () => {
   it('loses to an activation that won the write as the timer fired, and reports ACTIVE', async () => {
     closed('ACTIVE');
 
-    const outcome = await closeFromWorkflow(store, 'sar_01TEST', 'EXPIRED', 'ActivationTimeout');
+    const outcome = await closeFromWorkflow(
+      store,
+      'sar_01TEST',
+      'EXPIRED',
+      'ActivationTimeout',
+      AFTER_EXPIRY,
+    );
 
-    expect(outcome).toEqual({ status: 'ACTIVE', won: false });
+    expect(outcome).toMatchObject({ status: 'ACTIVE', won: false, plan: { action: 'SETTLE' } });
     expect((await store.get('sar_01TEST'))?.status).toBe('ACTIVE');
+  });
+
+  it('loses to an extension written after Wake read the request, and plans the new wait', async () => {
+    closed('PENDING_ACTIVATION', { expiresAt: '2027-03-23T10:00:00.000Z' });
+
+    const outcome = await closeFromWorkflow(
+      store,
+      'sar_01TEST',
+      'EXPIRED',
+      'ActivationTimeout',
+      AFTER_EXPIRY,
+    );
+
+    expect(outcome).toMatchObject({
+      status: 'PENDING_ACTIVATION',
+      won: false,
+      plan: { action: 'WAIT', wakeAt: '2027-03-23T10:00:00.000Z' },
+    });
+    expect((await store.get('sar_01TEST'))?.status).toBe('PENDING_ACTIVATION');
   });
 
   it('then mails the activation and no expiry', async () => {

@@ -180,6 +180,26 @@ describe.each(backends)('the request store on %s', (_name, open) => {
       ).toBe(true);
     });
 
+    it('expires only once expiresAt has passed by the time given, and moves an expiry only from the one checked', async () => {
+      const request = await stored();
+      const early = new Date(Date.parse(request.expiresAt) - 1_000);
+      const lost = await requests.close(request.id, 'EXPIRED', { dueBy: early });
+      expect(lost).toMatchObject({ won: false, request: { status: 'PENDING_ACTIVATION' } });
+
+      const later = new Date(Date.parse(request.expiresAt) + 86_400_000).toISOString();
+      expect(await requests.extend(request.id, { from: later, to: later })).toBeUndefined();
+      expect(
+        (await requests.extend(request.id, { from: request.expiresAt, to: later }))?.expiresAt,
+      ).toBe(later);
+      expect(
+        (await requests.close(request.id, 'EXPIRED', { dueBy: new Date(request.expiresAt) }))?.won,
+      ).toBe(false);
+      expect((await requests.close(request.id, 'EXPIRED', { dueBy: new Date(later) }))?.won).toBe(
+        true,
+      );
+      expect(await requests.extend(request.id, { from: later, to: later })).toBeUndefined();
+    });
+
     it("stores the customer's reason with a decline, and none with any other close", async () => {
       const declined = await stored();
       const cancelled = await stored();
