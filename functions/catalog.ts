@@ -78,6 +78,8 @@ export interface Uses {
   readonly publicBaseUrl?: true;
   /** Computes `expiresAt` from the activation timeout. */
   readonly activationTimeout?: true;
+  /** Plans reminders from the reminder offsets. */
+  readonly reminders?: true;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: every handler takes its own event and result types
@@ -136,6 +138,7 @@ export const catalog: readonly FunctionEntry[] = [
       workflow: ['startExecution'],
       publicBaseUrl: true,
       activationTimeout: true,
+      reminders: true,
     },
   },
   {
@@ -160,7 +163,14 @@ export const catalog: readonly FunctionEntry[] = [
     module: 'api/extend-request',
     load: () => import('./api/extend-request.ts'),
     trigger: routes(partner('POST', `${REQUESTS}/{id}/extend`)),
-    uses: { table: 'readWrite' },
+    uses: { table: 'readWrite', reminders: true },
+  },
+  {
+    module: 'api/correct-request',
+    load: () => import('./api/correct-request.ts'),
+    trigger: routes(partner('PATCH', `${REQUESTS}/{id}`)),
+    // A new customer address is mailed its new link at once.
+    uses: { table: 'readWrite', mail: true, activationSecret: true, publicBaseUrl: true },
   },
   {
     module: 'api/resend-activation',
@@ -189,7 +199,14 @@ export const catalog: readonly FunctionEntry[] = [
     module: 'workflow/wake',
     load: () => import('./workflow/wake.ts'),
     trigger: { kind: 'workflowTask', substitution: 'WakeFunctionArn' },
-    uses: { table: 'read' },
+    // Sends the reminder that is due (the link again) and plans the next one.
+    uses: {
+      table: 'readWrite',
+      mail: true,
+      activationSecret: true,
+      publicBaseUrl: true,
+      reminders: true,
+    },
   },
   {
     module: 'workflow/send-activation',
@@ -240,6 +257,7 @@ export const SETTINGS_OF_USE = {
   activationSecret: ['ACTIVATION_SECRET_ARN'],
   publicBaseUrl: ['PUBLIC_BASE_URL'],
   activationTimeout: ['ACTIVATION_TIMEOUT_SECONDS'],
+  reminders: ['ACTIVATION_REMINDER_SECONDS'],
 } as const satisfies Record<keyof Uses, readonly string[]>;
 
 export type SettingName = (typeof SETTINGS_OF_USE)[keyof Uses][number];

@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { parseReminderOffsets } from '../functions/domain/reminders.ts';
 
 /**
  * Everything a deployment may choose, read from CDK context (`cdk.json` or `-c key=value`).
@@ -19,6 +20,8 @@ export interface DeploymentSettings {
   readonly publicBaseUrl: string | undefined;
   /** How long the customer has to decide; the workflow's callback timeout. */
   readonly activationTimeoutSeconds: number;
+  /** Reminder offsets, seconds before expiry (functions/domain/reminders.ts). */
+  readonly activationReminderSeconds: readonly number[];
   /** Subscribed to the alarm topic when given. */
   readonly alarmEmail: string | undefined;
   /**
@@ -74,6 +77,7 @@ export const readDeploymentSettings = (node: Node): DeploymentSettings => {
   const alarmEmail = text('alarmEmail');
   const domainName = text('domainName')?.toLowerCase();
   const certificateArn = text('certificateArn');
+  const reminderText = text('activationReminderSeconds');
   const timeoutText = text('activationTimeoutSeconds');
   const activationTimeoutSeconds =
     timeoutText === undefined ? DEFAULT_SETTINGS.activationTimeoutSeconds : Number(timeoutText);
@@ -127,6 +131,16 @@ export const readDeploymentSettings = (node: Node): DeploymentSettings => {
     );
   }
 
+  let activationReminderSeconds: readonly number[];
+  try {
+    activationReminderSeconds = parseReminderOffsets(reminderText);
+  } catch (error) {
+    throw new InvalidSettingError(
+      `activationReminderSeconds "${reminderText}" must be a comma-separated list of positive whole seconds`,
+      { cause: error },
+    );
+  }
+
   return {
     stackName,
     stageName,
@@ -134,6 +148,7 @@ export const readDeploymentSettings = (node: Node): DeploymentSettings => {
     senderEmail,
     publicBaseUrl,
     activationTimeoutSeconds,
+    activationReminderSeconds,
     alarmEmail,
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
   };

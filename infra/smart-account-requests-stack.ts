@@ -149,6 +149,7 @@ export class SmartAccountRequestsStack extends Stack {
       PUBLIC_BASE_URL: publicBaseUrl,
       ACTIVATION_SECRET_ARN: activationSecret.secretArn,
       ACTIVATION_TIMEOUT_SECONDS: String(settings.activationTimeoutSeconds),
+      ACTIVATION_REMINDER_SECONDS: settings.activationReminderSeconds.join(','),
     };
     const grantable = {
       table: data.table,

@@ -5,6 +5,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import sesModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { catalog, entriesTriggeredBy, entryOf } from '../functions/catalog.ts';
+import { DEFAULT_REMINDER_OFFSETS_SECONDS } from '../functions/domain/reminders.ts';
 import { DEFAULT_ACTIVATION_TIMEOUT_SECONDS } from '../functions/shared/config.ts';
 import { createTableInput } from '../infra/table-schema.ts';
 import { createApiGateway } from './api-gateway.ts';
@@ -36,6 +37,8 @@ export interface StackOptions {
   readonly port?: number;
   readonly sesPort?: number;
   readonly activationTimeoutSeconds?: number;
+  /** Reminder offsets before expiry, seconds (default: 60, 30 and 7 days). */
+  readonly reminderOffsetsSeconds?: readonly number[];
   /** Seeds partner `local-partner-N` for the N-th key; one random key when empty. */
   readonly partnerKeys?: readonly string[];
   /** Base of activation links; defaults to the API's own URL. */
@@ -164,6 +167,9 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     SENDER_EMAIL: LOCAL_SENDER,
     PUBLIC_BASE_URL: publicBaseUrl,
     ACTIVATION_TIMEOUT_SECONDS: String(activationTimeoutSeconds),
+    ACTIVATION_REMINDER_SECONDS: (
+      options.reminderOffsetsSeconds ?? DEFAULT_REMINDER_OFFSETS_SECONDS
+    ).join(','),
     // Kept in the data directory: links mailed before a restart must still open.
     ACTIVATION_SECRET:
       options.data?.activationSecret ||

@@ -1,3 +1,4 @@
+import { parseReminderOffsets } from '../functions/domain/reminders.ts';
 import { openLocalData } from './data-dir.ts';
 import { startStack } from './stack.ts';
 
@@ -22,6 +23,7 @@ const stack = await startStack({
   data,
   publicBaseUrl: process.env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
   activationTimeoutSeconds: seconds('ACTIVATION_TIMEOUT_SECONDS'),
+  reminderOffsetsSeconds: parseReminderOffsets(process.env.ACTIVATION_REMINDER_SECONDS),
   sweepIntervalSeconds: seconds('SWEEP_INTERVAL_SECONDS'),
 });
 

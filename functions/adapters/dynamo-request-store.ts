@@ -1,17 +1,23 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type CloseGuard, closingOf, isOwnedBy } from '../domain/lifecycle.ts';
-import type { ActivationWait, CloseOutcome, ListPage, RequestStore } from '../domain/ports.ts';
+import type {
+  ActivationWait,
+  CloseOutcome,
+  ListPage,
+  RequestCorrection,
+  RequestStore,
+} from '../domain/ports.ts';
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
 import { RequestStatus } from '../shared/status.ts';
+import { RequestCorrections } from './request-corrections.ts';
 import { requestItem, STATUS_NAME, toRequest } from './request-items.ts';
 import { queryPartnerRequests } from './request-list-query.ts';
-import { isConditionFailed, storeCall } from './store-errors.ts';
+import {
+  type ConditionalUpdate,
+  isConditionFailed,
+  storeCall,
+  updateItemIf,
+} from './store-errors.ts';
 import { keys, SWEEP_INDEX } from './table-keys.ts';
 
 export interface DynamoRequestStoreOptions {
@@ -27,6 +33,7 @@ export interface DynamoRequestStoreOptions {
  */
 export class DynamoRequestStore implements RequestStore {
   private readonly now: () => Date;
+  private readonly changes: RequestCorrections;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -34,6 +41,7 @@ export class DynamoRequestStore implements RequestStore {
     options: DynamoRequestStoreOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
+    this.changes = new RequestCorrections(client, tableName);
   }
 
   async insert(request: SmartAccountRequest): Promise<void> {
@@ -78,7 +86,10 @@ export class DynamoRequestStore implements RequestStore {
       ),
     );
     const requestId = result.Item?.requestId as string | undefined;
-    return requestId ? this.get(requestId) : undefined;
+    const request = requestId ? await this.get(requestId) : undefined;
+    // A code item outlives its link when a PATCH gave the request a new one (the old item's
+    // delete is a second write, which a crash can skip): only the request's own hash counts.
+    return request?.codeHash === codeHash ? request : undefined;
   }
 
   listByPartner(
@@ -102,6 +113,7 @@ export class DynamoRequestStore implements RequestStore {
       ...(options.unstartedOnly ? ['attribute_not_exists(taskToken)'] : []),
       // ISO 8601 UTC strings of one format order as their times do.
       ...(options.dueBy ? ['expiresAt <= :dueBy'] : []),
+      ...(options.codeHash ? ['codeHash = :codeHash'] : []),
     ].join(' AND ');
     const closed = await this.updateRequestIf(requestId, {
       ConditionExpression: condition,
@@ -120,6 +132,7 @@ export class DynamoRequestStore implements RequestStore {
         ':change': [closing.change],
         ...(options.partnerId ? { ':partnerId': options.partnerId } : {}),
         ...(options.dueBy ? { ':dueBy': options.dueBy.toISOString() } : {}),
+        ...(options.codeHash ? { ':codeHash': options.codeHash } : {}),
       },
     });
     if (closed) return { won: true, request: closed };
@@ -134,14 +147,7 @@ export class DynamoRequestStore implements RequestStore {
   ): Promise<SmartAccountRequest | undefined> {
     // The code item first: once the request carries the hash, its link must resolve. A code
     // item left by a lost race points at a closed request, whose page says so.
-    await storeCall(() =>
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.activationCode(activation.codeHash), entity: 'CODE', requestId },
-        }),
-      ),
-    );
+    await this.changes.putCodeItem(activation.codeHash, requestId);
     // mayAttachActivation: pending, and the nonce is the one the first send fixed (if any).
     return this.updateRequestIf(requestId, {
       ConditionExpression:
@@ -162,19 +168,36 @@ export class DynamoRequestStore implements RequestStore {
 
   extend(
     requestId: string,
-    change: { from: string; to: string },
+    change: { from: string; to: string; nextReminderAt: string | null },
   ): Promise<SmartAccountRequest | undefined> {
     return this.updateRequestIf(requestId, {
-      // Still pending, and still at the expiry the new one was checked against.
+      // Still pending, and still at the expiry the new one was checked against. The reminders
+      // follow the new date (planned by the caller from it).
       ConditionExpression: '#status = :pending AND expiresAt = :from',
-      UpdateExpression: 'SET expiresAt = :to',
+      UpdateExpression: 'SET expiresAt = :to, nextReminderAt = :next',
       ExpressionAttributeNames: STATUS_NAME,
       ExpressionAttributeValues: {
         ':pending': RequestStatus.PENDING_ACTIVATION,
         ':from': change.from,
         ':to': change.to,
+        ':next': change.nextReminderAt,
       },
     });
+  }
+
+  correct(
+    requestId: string,
+    correction: RequestCorrection,
+  ): Promise<SmartAccountRequest | undefined> {
+    return this.changes.correct(requestId, correction);
+  }
+
+  recordReminder(requestId: string, key: string): Promise<void> {
+    return this.changes.recordReminder(requestId, key);
+  }
+
+  planNextReminder(requestId: string, change: { from: string; to: string | null }): Promise<void> {
+    return this.changes.planNextReminder(requestId, change);
   }
 
   async markActivationSent(requestId: string, at: Date): Promise<void> {
@@ -235,35 +258,17 @@ export class DynamoRequestStore implements RequestStore {
     return marked !== undefined;
   }
 
-  /**
-   * A conditional update of one request item: the item as updated, or undefined when the
-   * condition failed (the caller reads the winner when it needs to know it).
-   */
+  /** A conditional update of one request item: the request as updated, or undefined. */
   private async updateRequestIf(
     requestId: string,
-    update: Pick<
-      UpdateCommandInput,
-      | 'ConditionExpression'
-      | 'UpdateExpression'
-      | 'ExpressionAttributeNames'
-      | 'ExpressionAttributeValues'
-    >,
+    update: ConditionalUpdate,
   ): Promise<SmartAccountRequest | undefined> {
-    try {
-      const result = await storeCall(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.request(requestId),
-            ReturnValues: 'ALL_NEW',
-            ...update,
-          }),
-        ),
-      );
-      return toRequest(result.Attributes ?? {});
-    } catch (error) {
-      if (isConditionFailed(error)) return undefined;
-      throw error;
-    }
+    const updated = await updateItemIf(
+      this.client,
+      this.tableName,
+      keys.request(requestId),
+      update,
+    );
+    return updated ? toRequest(updated) : undefined;
   }
 }

@@ -1,12 +1,7 @@
-import {
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SweepCandidate, SweepStore } from '../domain/sweep.ts';
 import type { RequestStatus } from '../shared/status.ts';
-import { isConditionFailed, storeCall } from './store-errors.ts';
+import { type ConditionalUpdate, storeCall, updateItemIf } from './store-errors.ts';
 import { keys, SWEEP_INDEX, SWEEP_SHARDS } from './table-keys.ts';
 
 /**
@@ -83,27 +78,11 @@ export class DynamoSweepStore implements SweepStore {
   }
 
   /** A conditional update of a request item: false when its condition failed. */
-  private async updateIf(
-    requestId: string,
-    update: Pick<
-      UpdateCommandInput,
-      | 'ConditionExpression'
-      | 'UpdateExpression'
-      | 'ExpressionAttributeNames'
-      | 'ExpressionAttributeValues'
-    >,
-  ): Promise<boolean> {
-    try {
-      await storeCall(() =>
-        this.client.send(
-          new UpdateCommand({ TableName: this.tableName, Key: keys.request(requestId), ...update }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+  private async updateIf(requestId: string, update: ConditionalUpdate): Promise<boolean> {
+    return (
+      (await updateItemIf(this.client, this.tableName, keys.request(requestId), update)) !==
+      undefined
+    );
   }
 }
 

@@ -2,7 +2,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ActivationDecisions } from '../domain/activation-decisions.ts';
 import { ActivationMail } from '../domain/activation-mail.ts';
 import { endWait } from '../domain/cancellation.ts';
+import { RequestCorrections } from '../domain/correction.ts';
 import { Notifications } from '../domain/notifications.ts';
+import { ReminderMail } from '../domain/reminder-mail.ts';
 import { SweepDelay, Sweeper } from '../domain/sweep.ts';
 import { config } from '../shared/config.ts';
 import { activationSecret } from './activation-secret.ts';
@@ -51,6 +53,20 @@ export const activationMail = (): ActivationMail =>
     secret: activationSecret,
     publicBaseUrl: config.publicBaseUrl,
   });
+
+export const reminderMail = (): ReminderMail => {
+  const mail = activationMail();
+  return new ReminderMail(
+    requestStore(),
+    partnerStore(),
+    notifications(),
+    (request) => mail.linkOf(request),
+    config.reminderOffsetsSeconds(),
+  );
+};
+
+export const requestCorrections = (): RequestCorrections =>
+  new RequestCorrections(requestStore(), activationMail());
 
 export const activationDecisions = (): ActivationDecisions =>
   new ActivationDecisions(requestStore(), workflow());

@@ -13,6 +13,7 @@ import { requesterOf } from './requester.ts';
 
 const intake = new RequestIntake(requestStore(), domainLocks(), workflow(), {
   activationTimeoutSeconds: config.activationTimeoutSeconds(),
+  reminderOffsetsSeconds: config.reminderOffsetsSeconds(),
   abandonedAfterSeconds: config.abandonedAfterSeconds(),
 });
 const idempotency = idempotencyStore();

@@ -6,14 +6,22 @@ import { apiHandler, partnerIdOf, requestIdOf } from '../http/api-handler.ts';
 import { readJsonBody } from '../http/request-body.ts';
 import { json } from '../http/responses.ts';
 import { parseWith } from '../http/validation.ts';
+import { config } from '../shared/config.ts';
 
 const requests = requestStore();
+const reminderOffsets = config.reminderOffsetsSeconds();
 
 /** `POST …/{id}/extend`: a later expiry for a pending request (functions/domain/extension.ts). */
 export const handler = apiHandler(async (event) => {
   const partnerId = partnerIdOf(event);
   const requestId = requestIdOf(event);
   const { expiresAt } = parseWith(extendRequestInput, readJsonBody(event));
-  const request = await extendRequest(requests, partnerId, requestId, new Date(expiresAt));
+  const request = await extendRequest(
+    requests,
+    partnerId,
+    requestId,
+    new Date(expiresAt),
+    reminderOffsets,
+  );
   return json(200, toResource(request));
 });

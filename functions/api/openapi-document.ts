@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import {
+  correctRequestInput,
   createRequestHeaders,
   createRequestInput,
   createRequestQuery,
@@ -117,6 +118,7 @@ export const openApiDocument = () => ({
       ...componentsOf('input', [
         ['CreateSmartAccountRequest', createRequestInput],
         ['ExtendSmartAccountRequest', extendRequestInput],
+        ['CorrectSmartAccountRequest', correctRequestInput],
       ]),
       ...componentsOf('output', [
         ['SmartAccountRequest', smartAccountRequestResource],
@@ -178,6 +180,24 @@ export const openApiDocument = () => ({
         responses: {
           '200': resourceResponse('The request'),
           '404': problemResponse('No such request for this partner'),
+          ...partnerErrors,
+        },
+      },
+      patch: {
+        operationId: 'correctSmartAccountRequest',
+        summary: "Correct a pending request's customer address, notes, users or locale",
+        description:
+          'Same rules as create for each field. A new `customerEmail` gets a new activation e-mail with a new link; the old link answers 404 from then on and the old address is not e-mailed again. The account (name, domain) cannot be changed: cancel and request again.',
+        parameters: [idParameter],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: schemaRef('CorrectSmartAccountRequest') } },
+        },
+        responses: {
+          '200': resourceResponse('Corrected'),
+          '400': problemResponse('Invalid field, an account field, an unknown field or no field'),
+          '404': problemResponse('No such request for this partner'),
+          '409': problemResponse('Not pending'),
           ...partnerErrors,
         },
       },

@@ -49,8 +49,12 @@ export class ActivationDecisions {
     const outcome = await this.requests.close(request.id, to, {
       reason: decision === Decision.DECLINE ? CloseReason.DECLINED_BY_CUSTOMER : undefined,
       declineReason: decision === Decision.DECLINE ? declineReason : null,
+      // Only through the request's current link: a PATCH that replaced it first wins.
+      codeHash: sha256(code),
     });
     if (!outcome) return undefined;
+    // Still pending after losing: the link was replaced meanwhile, and is now unknown.
+    if (outcome.request.status === RequestStatus.PENDING_ACTIVATION) return undefined;
     if (outcome.won) {
       await signalOrLeaveToSweep(this.workflow, outcome.request);
       return { result: DecisionResult.DECIDED, request: outcome.request };

@@ -40,26 +40,65 @@ export class ActivationMail {
     waitSeconds: number,
     now: Date = new Date(),
   ): Promise<{ mailed: boolean }> {
-    const request = await this.requests.get(requestId);
-    if (!request) throw new NotFound(`Request ${requestId} does not exist`);
-    if (request.status !== RequestStatus.PENDING_ACTIVATION)
-      throw new RequestClosed(request.status);
-    const nonce = request.codeNonce ?? newCodeNonce();
-    const code = await codeOf(this.links, request, nonce);
     const wakeAt = sweepAfter(now, waitSeconds);
-    const attached = await this.requests.attachActivation(requestId, {
-      taskToken,
-      codeHash: sha256(code),
-      codeNonce: nonce,
-      wakeAt,
-      sweepAt: sweepAfter(wakeAt, SweepDelay.AFTER_WAKE_SECONDS),
-    });
-    // Lost the race with a decision or a cancel: Settle reports whatever won.
-    if (!attached) throw new RequestClosed('Request left PENDING_ACTIVATION');
+    const attached = await this.attachWait(requestId, taskToken, wakeAt);
+    // Unset also after a PATCH gave the request a new customer whose link it could not mail.
     if (attached.activationSentAt) return { mailed: false };
-    await this.notifications.sendActivation(attached, linkFor(this.links, code));
-    await this.requests.markActivationSent(requestId, now);
+    await this.mailCurrentLink(attached, now);
     return { mailed: true };
+  }
+
+  /**
+   * Stores this wait's token against the request's link. A PATCH that gave the request a new
+   * link between the read and the write makes the write fail while the request is still
+   * pending: read again and attach to the new link (twice at most; a third PATCH in those
+   * milliseconds leaves it to the sweep).
+   */
+  private async attachWait(
+    requestId: string,
+    taskToken: string,
+    wakeAt: string,
+  ): Promise<SmartAccountRequest> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const request = await this.requests.get(requestId);
+      if (!request) throw new NotFound(`Request ${requestId} does not exist`);
+      if (request.status !== RequestStatus.PENDING_ACTIVATION) {
+        throw new RequestClosed(request.status);
+      }
+      const nonce = request.codeNonce ?? newCodeNonce();
+      const code = await codeOf(this.links, request, nonce);
+      const attached = await this.requests.attachActivation(requestId, {
+        taskToken,
+        codeHash: sha256(code),
+        codeNonce: nonce,
+        wakeAt,
+        sweepAt: sweepAfter(wakeAt, SweepDelay.AFTER_WAKE_SECONDS),
+      });
+      if (attached) return attached;
+    }
+    // Lost to a decision or a cancel (Settle reports whatever won), or to repeated PATCHes.
+    throw new RequestClosed('Request left PENDING_ACTIVATION');
+  }
+
+  /** The link the request's customer has now (its nonce was fixed by the first send). */
+  async linkOf(request: SmartAccountRequest): Promise<string> {
+    if (!request.codeNonce) throw new TypeError(`Request ${request.id} has no link yet`);
+    return linkFor(this.links, await codeOf(this.links, request, request.codeNonce));
+  }
+
+  /** A new link for a new customer: a fresh nonce, so the old link's code stops resolving. */
+  async newLink(
+    request: SmartAccountRequest,
+  ): Promise<{ codeNonce: string; codeHash: string; url: string }> {
+    const codeNonce = newCodeNonce();
+    const code = await codeOf(this.links, request, codeNonce);
+    return { codeNonce, codeHash: sha256(code), url: linkFor(this.links, code) };
+  }
+
+  /** Mails the request's current link to its current customer and records that it went out. */
+  async mailCurrentLink(request: SmartAccountRequest, now: Date = new Date()): Promise<void> {
+    await this.notifications.sendActivation(request, await this.linkOf(request));
+    await this.requests.markActivationSent(request.id, now);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { NotFound, NotPending, ValidationFailed } from '../shared/errors.ts';
 import { RequestStatus } from '../shared/status.ts';
 import type { RequestStore } from './ports.ts';
+import { nextReminderAfter } from './reminders.ts';
 import type { SmartAccountRequest } from './smart-account-request.ts';
 
 /**
@@ -28,6 +29,9 @@ export const extensionProblem = (
 /**
  * The partner moves a pending request's expiry. Only the table changes: the execution wakes at
  * its planned time, reads the new date and waits again (schedule.ts), so no signal is needed.
+ * The new date's reminders come later than the old plan's, except one whose offset is longer
+ * than the time the extension added: that one goes out when the execution wakes as planned
+ * (at the old plan's next reminder at the latest), saying how many days are left then.
  * The write is conditional on the expiry it was checked against; if the expiry wins first
  * (its write is conditional on expiresAt having passed) the partner gets 409.
  */
@@ -36,6 +40,8 @@ export const extendRequest = async (
   partnerId: string,
   requestId: string,
   expiresAt: Date,
+  reminderOffsetsSeconds: readonly number[],
+  now: Date = new Date(),
 ): Promise<SmartAccountRequest> => {
   // A concurrent extension changes the expiry under us: check again against the new one.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -44,9 +50,12 @@ export const extendRequest = async (
     if (request.status !== RequestStatus.PENDING_ACTIVATION) throw new NotPending(request.status);
     const problem = extensionProblem(request, expiresAt);
     if (problem) throw new ValidationFailed([{ path: 'expiresAt', message: problem }]);
+    const to = expiresAt.toISOString();
     const extended = await requests.extend(requestId, {
       from: request.expiresAt,
-      to: expiresAt.toISOString(),
+      to,
+      // Reminders follow the new date; offsets already past now are skipped, not sent at once.
+      nextReminderAt: nextReminderAfter(to, reminderOffsetsSeconds, now),
     });
     if (extended) return extended;
   }

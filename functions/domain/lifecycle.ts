@@ -48,6 +48,11 @@ export interface CloseGuard {
    * workflow read the request wins, and the request waits for its new date.
    */
   readonly dueBy?: Date;
+  /**
+   * Only while the request's link is still this one (a customer's decision): a PATCH that gave
+   * the request a new customer and link first makes the old link's answer lose.
+   */
+  readonly codeHash?: string;
 }
 
 /** A pending request that no execution has reached yet: it carries no task token. */
@@ -70,7 +75,8 @@ export const mayClose = (
   canTransition(request.status, to) &&
   isOwnedBy(request, guard.partnerId) &&
   (!guard.unstartedOnly || isUnstarted(request)) &&
-  (!guard.dueBy || Date.parse(request.expiresAt) <= guard.dueBy.getTime());
+  (!guard.dueBy || Date.parse(request.expiresAt) <= guard.dueBy.getTime()) &&
+  (!guard.codeHash || request.codeHash === guard.codeHash);
 
 /** What a winning close writes. */
 export interface Closing {
@@ -125,6 +131,20 @@ export const applyClosing = (
 export const mayAttachActivation = (request: SmartAccountRequest, codeNonce: string): boolean =>
   request.status === RequestStatus.PENDING_ACTIVATION &&
   (request.codeNonce === undefined || request.codeNonce === codeNonce);
+
+/**
+ * A PATCH is written while the request is pending, for its owner, and only against the link it
+ * was planned with: if the execution fixed the first link meanwhile, the change is planned again
+ * (a new customer then needs a new link).
+ */
+export const mayCorrect = (
+  request: SmartAccountRequest,
+  partnerId: string,
+  seenNonce: string | undefined,
+): boolean =>
+  request.status === RequestStatus.PENDING_ACTIVATION &&
+  request.partnerId === partnerId &&
+  request.codeNonce === seenNonce;
 
 /**
  * A resend counts while the request is pending, for its owner, under the limit, and only once

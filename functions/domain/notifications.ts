@@ -92,6 +92,33 @@ export class Notifications {
     return messageId;
   }
 
+  /** The activation e-mail again, with the days left; the same link. */
+  async sendReminder(
+    request: SmartAccountRequest,
+    activationUrl: string,
+    daysLeft: number,
+  ): Promise<void> {
+    const rendered = renderEmail(EmailKind.REMINDER, {
+      ...emailData(request, activationUrl),
+      activationUrl,
+      daysLeft,
+    });
+    await this.mailer.send({
+      to: [request.customerEmail],
+      ...rendered,
+      tags: { requestId: request.id, purpose: 'reminder' },
+    });
+  }
+
+  /** With the last reminder: the partner's contact hears the request expires soon. */
+  async sendExpiringSoon(request: SmartAccountRequest, to: string): Promise<void> {
+    await this.mailer.send({
+      to: [to],
+      ...renderEmail(EmailKind.EXPIRING_PARTNER, emailData(request)),
+      tags: { requestId: request.id, purpose: 'expiring_partner' },
+    });
+  }
+
   async send(request: SmartAccountRequest, email: PlannedEmail): Promise<void> {
     const data = emailData(request);
     const rendered =
@@ -100,7 +127,10 @@ export class Notifications {
             ...data,
             failureReason: data.failureReason ?? 'Unknown',
           })
-        : renderEmail(email.kind as Exclude<EmailKind, 'ACTIVATION' | 'FAILED_PARTNER'>, data);
+        : renderEmail(
+            email.kind as Exclude<EmailKind, 'ACTIVATION' | 'REMINDER' | 'FAILED_PARTNER'>,
+            data,
+          );
     await this.mailer.send({
       to: [email.to],
       ...rendered,

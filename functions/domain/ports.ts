@@ -43,6 +43,26 @@ export interface ActivationWait {
   readonly sweepAt: string;
 }
 
+/** What a PATCH writes: the changed fields and, for a new customer address, a new link. */
+export interface RequestCorrection {
+  readonly partnerId: string;
+  readonly fields: Partial<
+    Pick<
+      SmartAccountRequest,
+      'customerEmail' | 'noteToCustomer' | 'userEmails' | 'noteToUsers' | 'locale'
+    >
+  >;
+  /** The nonce the change was planned against; undefined while no link has been fixed. */
+  readonly seenNonce: string | undefined;
+  /** Replaces the link: the old code stops resolving, and the new one is still to be mailed. */
+  readonly newLink?: {
+    readonly codeNonce: string;
+    readonly codeHash: string;
+    /** The old link's hash: its code item is dropped once the change is written. */
+    readonly replaces: string | undefined;
+  };
+}
+
 export interface RequestStore {
   /**
    * Stores a new request item. Its id is new, so an item that already exists can only be an
@@ -80,8 +100,22 @@ export interface RequestStore {
    */
   extend(
     requestId: string,
-    change: { from: string; to: string },
+    change: { from: string; to: string; nextReminderAt: string | null },
   ): Promise<SmartAccountRequest | undefined>;
+  /**
+   * Writes a PATCH while `mayCorrect` holds (pending, the partner's, and the link is still the
+   * one the change was planned against); undefined when it does not.
+   */
+  correct(
+    requestId: string,
+    correction: RequestCorrection,
+  ): Promise<SmartAccountRequest | undefined>;
+  /**
+   * Counts a reminder to the customer, once per key (a retried Wake does not count it twice).
+   */
+  recordReminder(requestId: string, key: string): Promise<void>;
+  /** Moves `nextReminderAt` from the reminder just handled to the next, while still pending. */
+  planNextReminder(requestId: string, change: { from: string; to: string | null }): Promise<void>;
   /** Records the first activation e-mail's time; later calls keep it. */
   markActivationSent(requestId: string, at: Date): Promise<void>;
   /** Counts a resend while `mayCountResend` holds; otherwise the request (if the partner's). */

@@ -13,6 +13,7 @@ import {
 } from './domain-lock.ts';
 import { CloseReason } from './lifecycle.ts';
 import type { DomainLocks, RequestStore, Workflow } from './ports.ts';
+import { DEFAULT_REMINDER_OFFSETS_SECONDS, nextReminderAfter } from './reminders.ts';
 import type { CreateRequestInput } from './request-schema.ts';
 import type { SmartAccountRequestResource } from './resource-schemas.ts';
 import { expiryFrom, type SmartAccountRequest, toResource } from './smart-account-request.ts';
@@ -25,6 +26,8 @@ export interface Requester {
 
 export interface RequestIntakeOptions extends Partial<LockPolicy> {
   readonly activationTimeoutSeconds: number;
+  /** Seconds before expiry at which the customer is reminded (reminders.ts). */
+  readonly reminderOffsetsSeconds?: readonly number[];
   readonly now?: () => Date;
 }
 
@@ -55,6 +58,7 @@ export class RequestIntake {
 
   private draft(requester: Requester, input: CreateRequestInput, id: string): SmartAccountRequest {
     const createdAt = this.now();
+    const expiresAt = expiryFrom(createdAt, this.options.activationTimeoutSeconds);
     return {
       ...input,
       id,
@@ -62,12 +66,19 @@ export class RequestIntake {
       partnerName: requester.partnerName,
       status: RequestStatus.PENDING_ACTIVATION,
       createdAt: createdAt.toISOString(),
-      expiresAt: expiryFrom(createdAt, this.options.activationTimeoutSeconds),
+      expiresAt,
       activatedAt: null,
       closedAt: null,
       closeReason: null,
       history: [{ status: RequestStatus.PENDING_ACTIVATION, at: createdAt.toISOString() }],
       resendCount: 0,
+      remindersSent: 0,
+      // Offsets already past at create (a timeout shorter than an offset) are skipped.
+      nextReminderAt: nextReminderAfter(
+        expiresAt,
+        this.options.reminderOffsetsSeconds ?? DEFAULT_REMINDER_OFFSETS_SECONDS,
+        createdAt,
+      ),
       executionAttempt: 1,
       // Unsettled from the start: if the execution never starts, the sweep starts it.
       sweepAt: sweepAfter(createdAt, SweepDelay.AFTER_CREATE_SECONDS),

@@ -123,26 +123,24 @@ const accountDomain = z
 
 // A prefault (not a default) is parsed like a given value, so the document shows it as the
 // input's default: [] is also what a partner may send.
-const userEmails = z.prefault(
-  z.array(emailAddress).check(
-    z.maxLength(MAX_USER_EMAILS, `At most ${MAX_USER_EMAILS} addresses.`),
-    z.check((payload) => {
-      const seen = new Set<string>();
-      payload.value.forEach((email, index) => {
-        if (seen.has(email)) {
-          payload.issues.push({
-            code: 'custom',
-            path: [index],
-            message: 'Listed more than once.',
-            input: email,
-          });
-        }
-        seen.add(email);
-      });
-    }),
-  ),
-  [],
+const userEmailList = z.array(emailAddress).check(
+  z.maxLength(MAX_USER_EMAILS, `At most ${MAX_USER_EMAILS} addresses.`),
+  z.check((payload) => {
+    const seen = new Set<string>();
+    payload.value.forEach((email, index) => {
+      if (seen.has(email)) {
+        payload.issues.push({
+          code: 'custom',
+          path: [index],
+          message: 'Listed more than once.',
+          input: email,
+        });
+      }
+      seen.add(email);
+    });
+  }),
 );
+const userEmails = z.prefault(userEmailList, []);
 
 /**
  * The body of `POST /v1/smart-account-requests`: what the partner may send, piped into the
@@ -251,3 +249,30 @@ export const extendRequestInput = z.strictObject({
     ),
 });
 export type ExtendRequestInput = z.output<typeof extendRequestInput>;
+
+const NOT_CORRECTABLE =
+  'The account cannot be changed: cancel this request and request the right account again.';
+const notCorrectable = z.optional(z.never(NOT_CORRECTABLE).check(z.describe(NOT_CORRECTABLE)));
+
+/**
+ * PATCH: any of the customer-side fields, each with exactly the create's rules; a field left out
+ * stays as it is, a note sent as null or "" is cleared. Naming the account is refused with a
+ * reason, any other field as unknown.
+ */
+export const correctRequestInput = z
+  .strictObject({
+    accountName: notCorrectable,
+    accountDomain: notCorrectable,
+    customerEmail: z.optional(emailAddress),
+    noteToCustomer: z.optional(note),
+    userEmails: z.optional(userEmailList),
+    noteToUsers: z.optional(note),
+    locale: z.optional(z.enum([Locale.EN, Locale.NL])),
+  })
+  .check(
+    z.refine(
+      (body) => Object.values(body).some((value) => value !== undefined),
+      'Give at least one of customerEmail, noteToCustomer, userEmails, noteToUsers, locale.',
+    ),
+  );
+export type CorrectRequestInput = z.output<typeof correctRequestInput>;

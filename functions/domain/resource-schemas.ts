@@ -30,6 +30,14 @@ export const smartAccountRequestResource = z.object({
   history: z
     .array(statusChange)
     .check(z.describe('Every status the request has had, oldest first.')),
+  remindersSent: z
+    .int()
+    .check(z.gte(0), z.describe('Reminder e-mails sent to the customer so far.')),
+  nextReminderAt: z
+    .nullable(timestamp)
+    .check(
+      z.describe('When the customer is reminded next; null when no reminder is due any more.'),
+    ),
 });
 export type SmartAccountRequestResource = z.output<typeof smartAccountRequestResource>;
 

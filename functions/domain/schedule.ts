@@ -14,6 +14,11 @@ export const WakeAction = {
   EXPIRE: 'EXPIRE',
   /** The request is closed already (a decision or cancel won): send that outcome's e-mails. */
   SETTLE: 'SETTLE',
+  /**
+   * `nextReminderAt` has passed: remind the customer. Wake does it itself and then plans again,
+   * so the execution never routes on it (a reminder costs Wake, Due and the next wait).
+   */
+  REMIND: 'REMIND',
 } as const;
 export type WakeAction = (typeof WakeAction)[keyof typeof WakeAction];
 
@@ -29,15 +34,21 @@ export interface WakePlan {
 export interface Scheduled {
   readonly status: RequestStatus;
   readonly expiresAt: string;
+  readonly nextReminderAt?: string | null;
 }
 
 export const planWake = (request: Scheduled, now: Date): WakePlan => {
   if (request.status !== RequestStatus.PENDING_ACTIVATION) {
     return { action: WakeAction.SETTLE, waitSeconds: 1, wakeAt: null };
   }
-  const dueAt = Date.parse(request.expiresAt);
-  const remainingMs = dueAt - now.getTime();
-  if (remainingMs <= 0) return { action: WakeAction.EXPIRE, waitSeconds: 1, wakeAt: null };
+  const expiry = Date.parse(request.expiresAt);
+  if (expiry <= now.getTime()) return { action: WakeAction.EXPIRE, waitSeconds: 1, wakeAt: null };
+  const reminder = request.nextReminderAt ? Date.parse(request.nextReminderAt) : undefined;
+  if (reminder !== undefined && reminder <= now.getTime()) {
+    return { action: WakeAction.REMIND, waitSeconds: 1, wakeAt: null };
+  }
+  // The next thing due: a reminder before the expiry, else the expiry.
+  const remainingMs = Math.min(reminder ?? expiry, expiry) - now.getTime();
   // Rounded up: waking a fraction early would find nothing due and wait one more second.
   const waitSeconds = Math.max(1, Math.ceil(remainingMs / 1000));
   return {
@@ -47,13 +58,31 @@ export const planWake = (request: Scheduled, now: Date): WakePlan => {
   };
 };
 
-/** The workflow's Wake step: what the table says is due for this request now. */
-export const wakeRequest = async (
-  requests: { get(requestId: string): Promise<Scheduled | undefined> },
+/**
+ * The workflow's Wake step: what the table says is due for this request now. A due reminder is
+ * sent here, then the request is read and planned again (the reminder moved `nextReminderAt`);
+ * the answer is never REMIND. Three rounds at most: a reminder's plan only moves forward, so a
+ * fourth would mean its write keeps failing, and the next wake tries again.
+ */
+export const wakeRequest = async <R extends Scheduled>(
+  requests: { get(requestId: string): Promise<R | undefined> },
+  remind: (request: R, now: Date) => Promise<void>,
   requestId: string,
   now: Date,
 ): Promise<WakePlan> => {
-  const request = await requests.get(requestId);
-  if (!request) throw new NotFound(`Request ${requestId} does not exist`);
-  return planWake(request, now);
+  for (let round = 0; round < 3; round++) {
+    const request = await requests.get(requestId);
+    if (!request) throw new NotFound(`Request ${requestId} does not exist`);
+    const plan = planWake(request, now);
+    if (plan.action !== WakeAction.REMIND) return plan;
+    await remind(request, now);
+  }
+  return {
+    action: WakeAction.WAIT,
+    waitSeconds: RETRY_REMINDER_SECONDS,
+    wakeAt: new Date(now.getTime() + RETRY_REMINDER_SECONDS * 1000).toISOString(),
+  };
 };
+
+/** How soon a wake whose reminder could not be planned forward tries again. */
+const RETRY_REMINDER_SECONDS = 60;

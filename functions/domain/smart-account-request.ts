@@ -1,4 +1,4 @@
-import type { RequestStatus } from '../shared/status.ts';
+import { RequestStatus } from '../shared/status.ts';
 import type { SmartAccountRequestResource } from './resource-schemas.ts';
 
 export type StatusChange = Readonly<SmartAccountRequestResource['history'][number]>;
@@ -9,12 +9,21 @@ export type StatusChange = Readonly<SmartAccountRequestResource['history'][numbe
  * model and the OpenAPI document from the schema, and `toResource` from the key list below.
  */
 export interface SmartAccountRequest
-  extends Readonly<Omit<SmartAccountRequestResource, 'id' | 'history' | 'declineReason'>> {
+  extends Readonly<
+    Omit<
+      SmartAccountRequestResource,
+      'id' | 'history' | 'declineReason' | 'remindersSent' | 'nextReminderAt'
+    >
+  > {
   /** Stored requests always have one; only a dry run's preview has none. */
   readonly id: string;
   readonly history: readonly StatusChange[];
   /** Set by a decline that gave one; absent on requests stored before the field existed. */
   readonly declineReason?: string | null;
+  /** Absent on requests stored before reminders existed (they are never reminded). */
+  readonly remindersSent?: number;
+  /** The next reminder (reminders.ts); later ones follow from expiresAt and the offsets. */
+  readonly nextReminderAt?: string | null;
   readonly partnerId: string;
   readonly partnerName: string;
   readonly closeReason: string | null;
@@ -66,6 +75,8 @@ const resourceKeys = keysOf<ResourceKey>({
   closedAt: true,
   declineReason: true,
   history: true,
+  remindersSent: true,
+  nextReminderAt: true,
 });
 
 const statusChangeKeys = keysOf<keyof StatusChange>({ status: true, at: true });
@@ -78,6 +89,10 @@ export const toResource = (request: SmartAccountRequest): SmartAccountRequestRes
   ...pick(request, resourceKeys),
   // Requests stored before the field existed have none.
   declineReason: request.declineReason ?? null,
+  remindersSent: request.remindersSent ?? 0,
+  // A closed request keeps its last plan in the table; no reminder is due for it any more.
+  nextReminderAt:
+    request.status === RequestStatus.PENDING_ACTIVATION ? (request.nextReminderAt ?? null) : null,
   userEmails: [...request.userEmails],
   history: request.history.map((change) => pick(change, statusChangeKeys)),
 });

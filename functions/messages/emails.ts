@@ -31,20 +31,24 @@ export interface EmailData {
   readonly userEmails: readonly string[];
   /** ISO 8601. */
   readonly expiresAt: string;
-  /** Absolute http(s) URL; required for ACTIVATION. */
+  /** Absolute http(s) URL; required for ACTIVATION and REMINDER. */
   readonly activationUrl?: string;
   /** Short machine reason (e.g. an SES bounce type); required for FAILED_PARTNER. */
   readonly failureReason?: string;
   /** The customer's own words when declining (DECLINED_PARTNER), if any. */
   readonly declineReason?: string | null;
+  /** Whole days until `expiresAt`, for REMINDER. */
+  readonly daysLeft?: number;
   readonly requestId: string;
 }
 
 export type EmailDataFor<K extends EmailKind> = K extends typeof EmailKind.ACTIVATION
   ? EmailData & { readonly activationUrl: string }
-  : K extends typeof EmailKind.FAILED_PARTNER
-    ? EmailData & { readonly failureReason: string }
-    : EmailData;
+  : K extends typeof EmailKind.REMINDER
+    ? EmailData & { readonly activationUrl: string; readonly daysLeft: number }
+    : K extends typeof EmailKind.FAILED_PARTNER
+      ? EmailData & { readonly failureReason: string }
+      : EmailData;
 
 const STRINGS: Readonly<Record<Locale, EmailStrings>> = { en: emailEn, nl: emailNl };
 
@@ -97,27 +101,29 @@ type ComposedEmail = Pick<EmailContent, 'subject' | 'heading' | 'blocks'>;
 type Composer = (strings: EmailStrings, values: DisplayValues, data: EmailData) => ComposedEmail;
 
 const COMPOSERS: Readonly<Record<EmailKind, Composer>> = {
-  ACTIVATION: (strings, values, data) => {
-    const text = strings.ACTIVATION;
-    const url = activationUrl(data.activationUrl);
-    return {
-      subject: text.subject(values.account),
-      heading: text.heading,
-      blocks: present([
-        paragraph(text.intro(values.partner)),
-        facts([
-          ...accountFacts(strings, values),
-          { label: strings.labels.requestedBy, value: values.partner },
-          { label: strings.labels.validUntil, value: values.expiry },
-        ]),
-        note(strings.messageFrom(values.partner), data.noteToCustomer),
-        list(text.usersHeading, values.users),
-        { type: 'action', label: text.action, url, fallback: text.linkFallback },
-        paragraph(text.ifNothing(values.expiry)),
-        paragraph(text.notRecognized),
-      ]),
-    };
-  },
+  ACTIVATION: (strings, values, data) => ({
+    subject: strings.ACTIVATION.subject(values.account),
+    heading: strings.ACTIVATION.heading,
+    blocks: activationBlocks(strings, values, data, strings.ACTIVATION.intro(values.partner)),
+  }),
+  // The activation e-mail again, opened by the days left: the customer acts on the same link.
+  REMINDER: (strings, values, data) => ({
+    subject: strings.REMINDER.subject(values.account),
+    heading: strings.REMINDER.heading,
+    blocks: activationBlocks(
+      strings,
+      values,
+      data,
+      strings.REMINDER.intro(values.partner, daysLeft(data.daysLeft), values.expiry),
+    ),
+  }),
+  EXPIRING_PARTNER: (strings, values) =>
+    notice(strings, values, strings.EXPIRING_PARTNER, {
+      body: strings.EXPIRING_PARTNER.body(values.customer, values.expiry),
+      about: [customerFact(strings, values)],
+      next: strings.EXPIRING_PARTNER.next,
+    }),
+
   ACTIVATED_PARTNER: (strings, values) => {
     const text = strings.ACTIVATED_PARTNER;
     return {
@@ -180,6 +186,30 @@ const COMPOSERS: Readonly<Record<EmailKind, Composer>> = {
       next: strings.FAILED_PARTNER.next,
     }),
 };
+
+/** What the customer reads before acting, in the activation e-mail and in every reminder. */
+function activationBlocks(
+  strings: EmailStrings,
+  values: DisplayValues,
+  data: EmailData,
+  intro: string,
+): EmailBlock[] {
+  const text = strings.ACTIVATION;
+  const url = activationUrl(data.activationUrl);
+  return present([
+    paragraph(intro),
+    facts([
+      ...accountFacts(strings, values),
+      { label: strings.labels.requestedBy, value: values.partner },
+      { label: strings.labels.validUntil, value: values.expiry },
+    ]),
+    note(strings.messageFrom(values.partner), data.noteToCustomer),
+    list(text.usersHeading, values.users),
+    { type: 'action', label: text.action, url, fallback: text.linkFallback },
+    paragraph(text.ifNothing(values.expiry)),
+    paragraph(text.notRecognized),
+  ]);
+}
 
 interface Fact {
   readonly label: string;
@@ -257,6 +287,13 @@ function activationUrl(value: string | undefined): string {
     throw new TypeError('ACTIVATION needs activationUrl: an absolute http(s) URL');
   }
   return url.href;
+}
+
+function daysLeft(value: number | undefined): number {
+  if (value === undefined || !Number.isInteger(value) || value < 0) {
+    throw new TypeError('REMINDER needs daysLeft: a whole number of days');
+  }
+  return Math.max(1, value);
 }
 
 function failureReason(value: string | undefined): string {

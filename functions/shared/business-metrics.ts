@@ -19,6 +19,8 @@ export const BusinessMetric = {
   IDEMPOTENT_REPLAY: 'IdempotentReplay',
   /** SES accepted an activation e-mail: the first one or a resend. */
   ACTIVATION_EMAIL_SENT: 'ActivationEmailSent',
+  /** SES accepted a reminder to the customer. */
+  REMINDER_SENT: 'ReminderSent',
   /** The sweep re-signalled a stored decision or started a new execution. */
   SWEEP_REPAIRED: 'SweepRepaired',
   /** The sweep had to repair a request it had repaired before: the alarm's metric. */

@@ -16,6 +16,8 @@ const integer = (name: string, fallback: number): number => {
   return value;
 };
 
+import { parseReminderOffsets } from '../domain/reminders.ts';
+
 export const DEFAULT_ACTIVATION_TIMEOUT_SECONDS = 7_776_000;
 
 export const config = {
@@ -27,6 +29,8 @@ export const config = {
   publicBaseUrl: () => required('PUBLIC_BASE_URL').replace(/\/+$/, ''),
   activationTimeoutSeconds: () =>
     integer('ACTIVATION_TIMEOUT_SECONDS', DEFAULT_ACTIVATION_TIMEOUT_SECONDS),
+  /** Seconds before expiry at which a pending request reminds its customer. */
+  reminderOffsetsSeconds: () => parseReminderOffsets(process.env.ACTIVATION_REMINDER_SECONDS),
   /**
    * How long a request may sit without a task token (its execution never started, e.g. the
    * create Lambda crashed after the write) before its domain lock may be taken over.

@@ -45,6 +45,7 @@ export const businessMetrics = {
   requestCreated: () => count(BusinessMetric.REQUEST_CREATED),
   idempotentReplay: () => count(BusinessMetric.IDEMPOTENT_REPLAY),
   activationEmailSent: () => count(BusinessMetric.ACTIVATION_EMAIL_SENT),
+  reminderSent: () => count(BusinessMetric.REMINDER_SENT),
   /** One sweep pass: repairs, and repairs of requests repaired before (0 is recorded too). */
   sweepPass: (repaired: number, repeated: number) => {
     metrics.addMetric(BusinessMetric.SWEEP_REPAIRED, MetricUnit.Count, repaired);

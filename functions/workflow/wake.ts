@@ -1,12 +1,24 @@
-import { requestStore } from '../adapters/wiring.ts';
+import { reminderMail, requestStore } from '../adapters/wiring.ts';
 import { type WakePlan, wakeRequest } from '../domain/schedule.ts';
 import { requiredString } from '../shared/event-fields.ts';
+import { businessMetrics } from '../shared/metrics.ts';
 import { taskHandler } from '../shared/task-handler.ts';
 
 const requests = requestStore();
+const reminders = reminderMail();
 
-/** `Wake`: reads the request and answers what is due and how long to wait (functions/domain/schedule.ts). */
+/**
+ * `Wake`: reads the request, sends a reminder that is due, and answers what is due next and how
+ * long to wait (functions/domain/schedule.ts).
+ */
 export const handler = taskHandler(
   async (event): Promise<WakePlan> =>
-    wakeRequest(requests, requiredString(event, 'requestId'), new Date()),
+    wakeRequest(
+      requests,
+      async (request, now) => {
+        if (await reminders.remind(request, now)) businessMetrics.reminderSent();
+      },
+      requiredString(event, 'requestId'),
+      new Date(),
+    ),
 );

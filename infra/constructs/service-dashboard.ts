@@ -50,6 +50,7 @@ export class ServiceDashboard extends Construct {
         left: [
           business(BusinessMetric.REQUEST_CREATED, 'created'),
           business(BusinessMetric.ACTIVATION_EMAIL_SENT, 'activation e-mails sent'),
+          business(BusinessMetric.REMINDER_SENT, 'reminders sent'),
           business(BusinessMetric.IDEMPOTENT_REPLAY, 'idempotent replays'),
         ],
       }),

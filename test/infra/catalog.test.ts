@@ -121,13 +121,15 @@ describe('the function catalog', () => {
 });
 
 describe('a new entry is all a new function needs', () => {
-  // The next issue's PATCH, as it would be added: one entry.
-  const patch: FunctionEntry = {
-    module: 'api/patch-request',
+  // A route that does not exist, as it would be added: one entry.
+  const archive: FunctionEntry = {
+    module: 'api/archive-request',
     load: notLoaded,
     trigger: {
       kind: 'routes',
-      routes: [{ method: 'PATCH', path: '/v1/smart-account-requests/{id}', auth: Auth.PARTNER }],
+      routes: [
+        { method: 'POST', path: '/v1/smart-account-requests/{id}/archive', auth: Auth.PARTNER },
+      ],
     },
     uses: { table: 'readWrite' },
   };
@@ -137,18 +139,18 @@ describe('a new entry is all a new function needs', () => {
     trigger: { kind: 'schedule', everyMinutes: 5 },
     uses: { table: 'readWrite', indexes: ['GSI1'], workflow: ['startExecution'] },
   };
-  const template = synthesizedTemplate({}, [...catalog, patch, sweep]);
+  const template = synthesizedTemplate({}, [...catalog, archive, sweep]);
   const resources: Record<string, Json> = template.toJSON().Resources;
   const [tableId] = resourcesOfType(template, 'AWS::DynamoDB::Table')[0] ?? [];
   const [stateMachineId] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
 
   it('a route: its API method behind the authorizer, its function, settings, grants and alarm', () => {
-    const [functionId, fn] = functionOf(template, 'api/patch-request');
+    const [functionId, fn] = functionOf(template, 'api/archive-request');
     const method = resourcesOfType(template, 'AWS::ApiGateway::Method').find(
       ([, candidate]) =>
-        candidate.Properties.HttpMethod === 'PATCH' &&
+        candidate.Properties.HttpMethod === 'POST' &&
         resources[referencedLogicalId(candidate.Properties.ResourceId) as string]?.Properties
-          .PathPart === '{id}',
+          .PathPart === 'archive',
     )?.[1];
     expect(method?.Properties.AuthorizationType).toBe('CUSTOM');
     expect(JSON.stringify(method?.Properties.Integration.Uri)).toContain(`"${functionId}","Arn"`);
@@ -161,7 +163,7 @@ describe('a new entry is all a new function needs', () => {
     expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual(
       [...serviceWide, 'TABLE_NAME'].sort(),
     );
-    const dataGrants = grantsOf(statementsOfFunction(template, 'api/patch-request')).filter(
+    const dataGrants = grantsOf(statementsOfFunction(template, 'api/archive-request')).filter(
       (grant) => !grant.startsWith('logs:') && !grant.startsWith('xray:'),
     );
     expect(dataGrants).toHaveLength(8);
@@ -171,7 +173,7 @@ describe('a new entry is all a new function needs', () => {
       ([, alarm]) => alarm.Properties.AlarmName,
     );
     expect(alarmNames).toContain(
-      `SmartAccountRequests-${constructIdOf('api/patch-request')}Errors`,
+      `SmartAccountRequests-${constructIdOf('api/archive-request')}Errors`,
     );
   });
 

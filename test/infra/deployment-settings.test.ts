@@ -18,6 +18,7 @@ describe('deployment settings (CDK context)', () => {
       senderEmail: 'no-reply@example.com',
       publicBaseUrl: undefined,
       activationTimeoutSeconds: 7_776_000,
+      activationReminderSeconds: [5_184_000, 2_592_000, 604_800],
       alarmEmail: undefined,
       customDomain: undefined,
     });
@@ -32,6 +33,7 @@ describe('deployment settings (CDK context)', () => {
       senderEmail: 'Smart Accounts <accounts@mail.partner-portal.example>',
       publicBaseUrl: 'https://accounts.partner-portal.example/',
       activationTimeoutSeconds: '600',
+      activationReminderSeconds: '120,300',
       alarmEmail: 'oncall@partner-portal.example',
       domainName: 'Accounts.Partner-Portal.example',
       certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb',
@@ -43,6 +45,7 @@ describe('deployment settings (CDK context)', () => {
       senderEmail: 'Smart Accounts <accounts@mail.partner-portal.example>',
       publicBaseUrl: 'https://accounts.partner-portal.example',
       activationTimeoutSeconds: 600,
+      activationReminderSeconds: [300, 120],
       alarmEmail: 'oncall@partner-portal.example',
       customDomain: {
         domainName: 'accounts.partner-portal.example',
@@ -60,6 +63,8 @@ describe('deployment settings (CDK context)', () => {
   it.each([
     [{ activationTimeoutSeconds: '90d' }, /activationTimeoutSeconds/],
     [{ activationTimeoutSeconds: 0 }, /activationTimeoutSeconds/],
+    [{ activationReminderSeconds: '7d' }, /activationReminderSeconds/],
+    [{ activationReminderSeconds: '600,-1' }, /activationReminderSeconds/],
     [{ activationTimeoutSeconds: 31_536_001 }, /activationTimeoutSeconds/],
     [{ senderDomain: 'not a domain' }, /senderDomain/],
     [{ senderDomain: 'acme.example', senderEmail: 'x@other.example' }, /senderEmail/],

@@ -77,7 +77,7 @@ describe('Lambda functions', () => {
       expect(Object.keys(variablesOf(module)).sort(), module).toEqual(SERVICE_WIDE);
     }
     // The functions the state machine invokes cannot refer to it (a dependency cycle).
-    for (const module of ['workflow/send-activation', 'workflow/close-request']) {
+    for (const module of ['workflow/wake', 'workflow/send-activation', 'workflow/close-request']) {
       expect(variablesOf(module), module).not.toHaveProperty('STATE_MACHINE_ARN');
     }
   });
@@ -87,7 +87,12 @@ describe('Lambda functions', () => {
       (module) =>
         functionOf(template, module)[1].Properties.Environment.Variables.ACTIVATION_SECRET_ARN,
     );
-    expect(withSecret.sort()).toEqual(['api/resend-activation', 'workflow/send-activation']);
+    expect(withSecret.sort()).toEqual([
+      'api/correct-request',
+      'api/resend-activation',
+      'workflow/send-activation',
+      'workflow/wake',
+    ]);
     const [secretId] = resourcesOfType(template, 'AWS::SecretsManager::Secret')[0] ?? [];
     for (const module of withSecret) {
       const variables = functionOf(template, module)[1].Properties.Environment.Variables;
@@ -101,7 +106,12 @@ describe('Lambda functions', () => {
       // The layer ARN is region-specific, so it comes from the synthesized mapping by region.
       return JSON.stringify(layers).includes('Paramsandsecretslayer');
     });
-    expect(withExtension.sort()).toEqual(['api/resend-activation', 'workflow/send-activation']);
+    expect(withExtension.sort()).toEqual([
+      'api/correct-request',
+      'api/resend-activation',
+      'workflow/send-activation',
+      'workflow/wake',
+    ]);
   });
 
   it.each(modules)('%s logs as JSON to its own log group, kept six months', (module) => {

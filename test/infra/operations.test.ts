@@ -156,7 +156,7 @@ const graphMetrics = (title: string): Json[][] => {
 const SERVICE = ['service', 'smart-account-requests'];
 
 describe('the dashboard graphs the business metrics the handlers record', () => {
-  it('requests created, activation e-mails sent and idempotent replays', () => {
+  it('requests created, activation e-mails and reminders sent, and idempotent replays', () => {
     expect(graphMetrics('Requests and activation e-mails')).toEqual([
       [
         'SmartAccountRequests',
@@ -167,6 +167,12 @@ describe('the dashboard graphs the business metrics the handlers record', () => 
       [
         'SmartAccountRequests',
         'ActivationEmailSent',
+        ...SERVICE,
+        expect.objectContaining({ stat: 'Sum' }),
+      ],
+      [
+        'SmartAccountRequests',
+        'ReminderSent',
         ...SERVICE,
         expect.objectContaining({ stat: 'Sum' }),
       ],

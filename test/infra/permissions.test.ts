@@ -203,14 +203,18 @@ describe('least privilege (functions/catalog.ts uses)', () => {
 
   it('sends mail only from the functions that mail, reads the secret only where links are built', () => {
     expect(modulesWith('ses:SendEmail').sort()).toEqual([
+      'api/correct-request',
       'api/resend-activation',
       'workflow/send-activation',
       'workflow/settle-request',
+      'workflow/wake',
     ]);
     expect(modulesWith('ses:SendRawEmail')).toEqual([]);
     expect(modulesWith('secretsmanager:GetSecretValue').sort()).toEqual([
+      'api/correct-request',
       'api/resend-activation',
       'workflow/send-activation',
+      'workflow/wake',
     ]);
   });
 

@@ -12,6 +12,7 @@ import {
   isOwnedBy,
   mayAttachActivation,
   mayClose,
+  mayCorrect,
   mayCountResend,
   mayMarkNotified,
 } from '../../functions/domain/lifecycle.ts';
@@ -22,6 +23,7 @@ import type {
   ListPage,
   Partner,
   PartnerStore,
+  RequestCorrection,
   RequestStore,
 } from '../../functions/domain/ports.ts';
 import type { SmartAccountRequest } from '../../functions/domain/smart-account-request.ts';
@@ -98,7 +100,8 @@ export class InMemoryRequestStore implements RequestStore {
 
   async findByCodeHash(codeHash: string): Promise<SmartAccountRequest | undefined> {
     const id = this.codes.get(codeHash);
-    return id ? this.requests.get(id) : undefined;
+    const request = id ? this.requests.get(id) : undefined;
+    return request?.codeHash === codeHash ? request : undefined;
   }
 
   async listByPartner(
@@ -152,16 +155,58 @@ export class InMemoryRequestStore implements RequestStore {
 
   async extend(
     requestId: string,
-    change: { from: string; to: string },
+    change: { from: string; to: string; nextReminderAt: string | null },
   ): Promise<SmartAccountRequest | undefined> {
     this.calls.push(`extend ${requestId}`);
     const current = this.requests.get(requestId);
     if (current?.status !== RequestStatus.PENDING_ACTIVATION || current.expiresAt !== change.from) {
       return undefined;
     }
-    const extended = { ...current, expiresAt: change.to };
+    const extended = { ...current, expiresAt: change.to, nextReminderAt: change.nextReminderAt };
     this.requests.set(requestId, extended);
     return extended;
+  }
+
+  async correct(
+    requestId: string,
+    correction: RequestCorrection,
+  ): Promise<SmartAccountRequest | undefined> {
+    this.calls.push(`correct ${requestId}`);
+    const { newLink } = correction;
+    if (newLink) this.codes.set(newLink.codeHash, requestId);
+    const current = this.requests.get(requestId);
+    if (!current || !mayCorrect(current, correction.partnerId, correction.seenNonce)) {
+      return undefined;
+    }
+    const { activationSentAt: _unsentWithANewLink, ...rest } = current;
+    const corrected: SmartAccountRequest = newLink
+      ? { ...rest, ...correction.fields, codeNonce: newLink.codeNonce, codeHash: newLink.codeHash }
+      : { ...current, ...correction.fields };
+    this.requests.set(requestId, corrected);
+    if (newLink?.replaces) this.codes.delete(newLink.replaces);
+    return corrected;
+  }
+
+  async recordReminder(requestId: string, key: string): Promise<void> {
+    this.calls.push(`recordReminder ${key}`);
+    const current = this.requests.get(requestId);
+    if (!current || current.sentEmails?.has(key)) return;
+    this.requests.set(requestId, {
+      ...current,
+      sentEmails: new Set([...(current.sentEmails ?? []), key]),
+      remindersSent: (current.remindersSent ?? 0) + 1,
+    });
+  }
+
+  async planNextReminder(
+    requestId: string,
+    change: { from: string; to: string | null },
+  ): Promise<void> {
+    this.calls.push(`planNextReminder ${change.to}`);
+    const current = this.requests.get(requestId);
+    if (current?.status !== RequestStatus.PENDING_ACTIVATION) return;
+    if (current.nextReminderAt !== change.from) return;
+    this.requests.set(requestId, { ...current, nextReminderAt: change.to });
   }
 
   async markActivationSent(requestId: string, at: Date): Promise<void> {

@@ -25,6 +25,23 @@ export const emailEn: EmailStrings = {
     notRecognized:
       'If you do not recognise this request, you can decline it on the same page or simply ignore this e-mail.',
   },
+  REMINDER: {
+    subject: (account) => `Reminder: please activate your Smart Account ${account}`,
+    heading: 'Your Smart Account is waiting for you',
+    intro: (partner, daysLeft, expiry) =>
+      `${partner} requested a Smart Account for your organisation and is waiting for your answer. ${
+        daysLeft <= 1
+          ? 'The request expires within a day'
+          : `The request expires in ${daysLeft} days`
+      }, on ${expiry}.`,
+  },
+  EXPIRING_PARTNER: {
+    subject: (account) => `Smart Account request expires soon: ${account}`,
+    heading: 'The customer has not answered yet',
+    body: (customer, expiry) =>
+      `${customer} has not yet activated or declined the Smart Account below. We have sent the last reminder; the request expires on ${expiry}.`,
+    next: 'If the customer needs more time, you can extend the request in the console or through the API before it expires.',
+  },
   ACTIVATED_PARTNER: {
     subject: (account) => `Smart Account activated: ${account}`,
     heading: 'The customer activated the Smart Account',

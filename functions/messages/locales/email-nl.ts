@@ -26,6 +26,23 @@ export const emailNl: EmailStrings = {
     notRecognized:
       'Herkent u deze aanvraag niet? Dan kunt u de aanvraag op dezelfde pagina weigeren of deze e-mail gewoon negeren.',
   },
+  REMINDER: {
+    subject: (account) => `Herinnering: activeer uw Smart Account ${account}`,
+    heading: 'Uw Smart Account wacht op u',
+    intro: (partner, daysLeft, expiry) =>
+      `${partner} heeft een Smart Account voor uw organisatie aangevraagd en wacht op uw antwoord. ${
+        daysLeft <= 1
+          ? 'De aanvraag vervalt binnen een dag'
+          : `De aanvraag vervalt over ${daysLeft} dagen`
+      }, op ${expiry}.`,
+  },
+  EXPIRING_PARTNER: {
+    subject: (account) => `Smart Account-aanvraag verloopt binnenkort: ${account}`,
+    heading: 'De klant heeft nog niet geantwoord',
+    body: (customer, expiry) =>
+      `${customer} heeft de onderstaande Smart Account nog niet geactiveerd of geweigerd. We hebben de laatste herinnering verstuurd; de aanvraag verloopt op ${expiry}.`,
+    next: 'Heeft de klant meer tijd nodig? Dan kunt u de aanvraag vóór het verlopen verlengen in de console of via de API.',
+  },
   ACTIVATED_PARTNER: {
     subject: (account) => `Smart Account geactiveerd: ${account}`,
     heading: 'De klant heeft de Smart Account geactiveerd',

@@ -33,6 +33,14 @@ export interface EmailStrings {
     readonly ifNothing: (expiry: string) => string;
     readonly notRecognized: string;
   };
+  readonly [EmailKind.REMINDER]: EmailHeadline & {
+    /** `daysLeft` is a whole number of days, at least 1 ("1 day" reads as "within a day"). */
+    readonly intro: (partner: string, daysLeft: number, expiry: string) => string;
+  };
+  readonly [EmailKind.EXPIRING_PARTNER]: EmailHeadline & {
+    readonly body: (customer: string, expiry: string) => string;
+    readonly next: string;
+  };
   readonly [EmailKind.ACTIVATED_PARTNER]: EmailHeadline & {
     readonly body: (customer: string) => string;
     readonly usersHeading: string;

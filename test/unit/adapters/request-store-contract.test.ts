@@ -187,9 +187,10 @@ describe.each(backends)('the request store on %s', (_name, open) => {
       expect(lost).toMatchObject({ won: false, request: { status: 'PENDING_ACTIVATION' } });
 
       const later = new Date(Date.parse(request.expiresAt) + 86_400_000).toISOString();
-      expect(await requests.extend(request.id, { from: later, to: later })).toBeUndefined();
+      const move = { to: later, nextReminderAt: null };
+      expect(await requests.extend(request.id, { ...move, from: later })).toBeUndefined();
       expect(
-        (await requests.extend(request.id, { from: request.expiresAt, to: later }))?.expiresAt,
+        (await requests.extend(request.id, { ...move, from: request.expiresAt }))?.expiresAt,
       ).toBe(later);
       expect(
         (await requests.close(request.id, 'EXPIRED', { dueBy: new Date(request.expiresAt) }))?.won,
@@ -197,7 +198,23 @@ describe.each(backends)('the request store on %s', (_name, open) => {
       expect((await requests.close(request.id, 'EXPIRED', { dueBy: new Date(later) }))?.won).toBe(
         true,
       );
-      expect(await requests.extend(request.id, { from: later, to: later })).toBeUndefined();
+      expect(await requests.extend(request.id, { ...move, from: later })).toBeUndefined();
+    });
+
+    it('moves the reminder plan with an extension', async () => {
+      const request = await stored({ nextReminderAt: '2027-01-24T10:00:00.000Z' });
+      const later = '2027-05-23T10:00:00.000Z';
+
+      const extended = await requests.extend(request.id, {
+        from: request.expiresAt,
+        to: later,
+        nextReminderAt: '2027-03-24T10:00:00.000Z',
+      });
+
+      expect(extended).toMatchObject({
+        expiresAt: later,
+        nextReminderAt: '2027-03-24T10:00:00.000Z',
+      });
     });
 
     it("stores the customer's reason with a decline, and none with any other close", async () => {
@@ -286,6 +303,77 @@ describe.each(backends)('the request store on %s', (_name, open) => {
       });
     });
 
+    it('corrects a pending request for its partner, and replaces its link so the old one stops resolving', async () => {
+      const request = await stored({ activationSentAt: NOW.toISOString() });
+      const oldHash = `hash-${unique()}`;
+      await requests.attachActivation(request.id, {
+        ...WAIT,
+        taskToken: 'token-1',
+        codeHash: oldHash,
+        codeNonce: 'nonce-1',
+      });
+      const newHash = `hash-${unique()}`;
+
+      const corrected = await requests.correct(request.id, {
+        partnerId: request.partnerId,
+        fields: { customerEmail: 'new@acme.example', noteToCustomer: null },
+        seenNonce: 'nonce-1',
+        newLink: { codeNonce: 'nonce-2', codeHash: newHash, replaces: oldHash },
+      });
+
+      expect(corrected).toMatchObject({
+        customerEmail: 'new@acme.example',
+        noteToCustomer: null,
+        codeNonce: 'nonce-2',
+        codeHash: newHash,
+        taskToken: 'token-1',
+      });
+      // The new link is not mailed yet.
+      expect(corrected?.activationSentAt).toBeUndefined();
+      expect(await requests.findByCodeHash(oldHash)).toBeUndefined();
+      expect((await requests.findByCodeHash(newHash))?.customerEmail).toBe('new@acme.example');
+      // The old link cannot decide it either, even for someone who read it before the change.
+      expect(await requests.close(request.id, 'ACTIVE', { codeHash: oldHash })).toMatchObject({
+        won: false,
+        request: { status: 'PENDING_ACTIVATION' },
+      });
+      expect((await requests.close(request.id, 'ACTIVE', { codeHash: newHash }))?.won).toBe(true);
+    });
+
+    it('refuses a correction of a closed request, of another partner, or against a link that changed', async () => {
+      const request = await stored();
+      const change = { fields: { locale: 'nl' as const }, seenNonce: undefined };
+      expect(
+        await requests.correct(request.id, { ...change, partnerId: 'someone-else' }),
+      ).toBeUndefined();
+      await requests.attachActivation(request.id, {
+        ...WAIT,
+        taskToken: 'token-1',
+        codeHash: `hash-${unique()}`,
+        codeNonce: 'nonce-1',
+      });
+      // Planned before the execution fixed the first link: planned again by the caller.
+      expect(
+        await requests.correct(request.id, { ...change, partnerId: request.partnerId }),
+      ).toBeUndefined();
+      expect(
+        await requests.correct(request.id, {
+          ...change,
+          partnerId: request.partnerId,
+          seenNonce: 'nonce-1',
+        }),
+      ).toMatchObject({ locale: 'nl', codeNonce: 'nonce-1' });
+
+      await requests.close(request.id, 'CANCELLED');
+      expect(
+        await requests.correct(request.id, {
+          ...change,
+          partnerId: request.partnerId,
+          seenNonce: 'nonce-1',
+        }),
+      ).toBeUndefined();
+    });
+
     it('attaches nothing to a closed or missing request', async () => {
       const request = await stored();
       await requests.close(request.id, 'CANCELLED');
@@ -353,6 +441,35 @@ describe.each(backends)('the request store on %s', (_name, open) => {
       expect((await requests.get(request.id))?.sentEmails).toEqual(
         new Set(['activated-partner', 'activated-user:a@acme.example']),
       );
+    });
+
+    it('counts a reminder once per key, and records its key with the sent e-mails', async () => {
+      const request = await stored({ remindersSent: 0 });
+
+      await requests.recordReminder(request.id, 'reminder:2027-01-24T10:00:00.000Z');
+      await requests.recordReminder(request.id, 'reminder:2027-01-24T10:00:00.000Z');
+      await requests.recordReminder(request.id, 'reminder:2027-02-16T10:00:00.000Z');
+
+      const reminded = await requests.get(request.id);
+      expect(reminded?.remindersSent).toBe(2);
+      expect(reminded?.sentEmails).toEqual(
+        new Set(['reminder:2027-01-24T10:00:00.000Z', 'reminder:2027-02-16T10:00:00.000Z']),
+      );
+    });
+
+    it('plans the next reminder only from the one it handled, and only while pending', async () => {
+      const first = '2027-01-24T10:00:00.000Z';
+      const request = await stored({ nextReminderAt: first });
+
+      await requests.planNextReminder(request.id, { from: '2027-01-01T10:00:00.000Z', to: null });
+      expect((await requests.get(request.id))?.nextReminderAt).toBe(first);
+      await requests.planNextReminder(request.id, { from: first, to: '2027-02-16T10:00:00.000Z' });
+      expect((await requests.get(request.id))?.nextReminderAt).toBe('2027-02-16T10:00:00.000Z');
+
+      const closed = await stored({ nextReminderAt: first });
+      await requests.close(closed.id, 'CANCELLED');
+      await requests.planNextReminder(closed.id, { from: first, to: null });
+      expect((await requests.get(closed.id))?.nextReminderAt).toBe(first);
     });
 
     it('does not bring a missing request into being by recording an e-mail for it', async () => {

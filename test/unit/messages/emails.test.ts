@@ -73,8 +73,9 @@ describe.each(CASES)('%s e-mail in %s', (kind, locale) => {
     expect(email.html).toContain('sar_01JDX5Q6ZKQ4W8Y7T2R9M3N1PB');
   });
 
-  it('links to nothing but the activation page, and only in the activation e-mail', () => {
-    const expected = kind === EmailKind.ACTIVATION ? [ACTIVATION_URL] : [];
+  it('links to nothing but the activation page, and only in the e-mails the customer acts on', () => {
+    const actedOn: EmailKind[] = [EmailKind.ACTIVATION, EmailKind.REMINDER];
+    const expected = actedOn.includes(kind) ? [ACTIVATION_URL] : [];
     expect(new Set(urlsIn(email.html))).toEqual(new Set(expected));
     expect(new Set(urlsIn(email.text))).toEqual(new Set(expected));
     expect(email.html).not.toMatch(/\ssrc=|<link|<img|url\(/i);
@@ -153,6 +154,57 @@ describe('the activation e-mail', () => {
     expect(() =>
       renderAnyKind(kind, { ...benignEmailData, activationUrl: 'https://user:pw@sar.example/a' }),
     ).toThrow(TypeError);
+  });
+});
+
+describe('the reminder', () => {
+  it.each([
+    [
+      'en',
+      'Reminder: please activate your Smart Account Acme BV (acme.example)',
+      'The request expires in 7 days, on 23 February 2027 at 10:00 UTC.',
+    ],
+    [
+      'nl',
+      'Herinnering: activeer uw Smart Account Acme BV (acme.example)',
+      'De aanvraag vervalt over 7 dagen, op 23 februari 2027 om 10:00 UTC.',
+    ],
+  ] as const)('is the activation e-mail with the days left (%s)', (locale, subject, daysLine) => {
+    const email = renderEmail(EmailKind.REMINDER, { ...benignEmailData, locale });
+    expect(email.subject).toBe(subject);
+    expect(email.text).toContain(daysLine);
+    expect(email.text).toContain(`${ACTIVATION_URL}\n`);
+    expect(email.text).toContain('> please activate this so we can order your licences.');
+    expect(email.html).toContain(`<a href="${ACTIVATION_URL}"`);
+  });
+
+  it('says "within a day" on the last day rather than "0 days"', () => {
+    const { text } = renderEmail(EmailKind.REMINDER, { ...benignEmailData, daysLeft: 0 });
+    expect(text).toContain('The request expires within a day, on 23 February 2027');
+    expect(text).not.toMatch(/\b0 days\b/);
+  });
+
+  it('refuses to render without the days left or the link', () => {
+    const { daysLeft: _days, ...withoutDays } = benignEmailData;
+    expect(() => renderAnyKind(EmailKind.REMINDER, withoutDays)).toThrow(/daysLeft/);
+    const { activationUrl: _url, ...withoutUrl } = benignEmailData;
+    expect(() => renderAnyKind(EmailKind.REMINDER, withoutUrl)).toThrow(/activationUrl/);
+  });
+});
+
+describe("the partner's expires-soon e-mail", () => {
+  it.each([
+    ['en', 'Smart Account request expires soon: Acme BV (acme.example)', 'has not yet activated'],
+    [
+      'nl',
+      'Smart Account-aanvraag verloopt binnenkort: Acme BV (acme.example)',
+      'heeft de onderstaande Smart Account nog niet geactiveerd',
+    ],
+  ] as const)('names the customer and the expiry date (%s)', (locale, subject, line) => {
+    const email = renderEmail(EmailKind.EXPIRING_PARTNER, { ...benignEmailData, locale });
+    expect(email.subject).toBe(subject);
+    expect(email.text).toContain(`it@acme.example ${line}`);
+    expect(email.text).toMatch(/23 (February|februari) 2027/);
   });
 });
 
@@ -244,6 +296,8 @@ describe('emailRecipient', () => {
   it('sends each kind to the audience the contract names', () => {
     expect(emailRecipient).toEqual({
       ACTIVATION: Recipient.CUSTOMER,
+      REMINDER: Recipient.CUSTOMER,
+      EXPIRING_PARTNER: Recipient.PARTNER,
       ACTIVATED_PARTNER: Recipient.PARTNER,
       ACTIVATED_USER: Recipient.USERS,
       DECLINED_PARTNER: Recipient.PARTNER,

@@ -3,7 +3,11 @@ import type { EmailData } from '../../../functions/messages/emails.ts';
 export const ACTIVATION_URL = 'https://sar.example/activate/q1w2e3r4t5y6u7i8o9p0aA';
 
 /** Ordinary, well-behaved request data. */
-export const benignEmailData: EmailData & { activationUrl: string; failureReason: string } = {
+export const benignEmailData: EmailData & {
+  activationUrl: string;
+  failureReason: string;
+  daysLeft: number;
+} = {
   locale: 'en',
   accountName: 'Acme BV',
   accountDomain: 'acme.example',
@@ -15,6 +19,7 @@ export const benignEmailData: EmailData & { activationUrl: string; failureReason
   expiresAt: '2027-02-23T10:00:00.000Z',
   activationUrl: ACTIVATION_URL,
   failureReason: 'Bounce:Permanent:General',
+  daysLeft: 7,
   requestId: 'sar_01JDX5Q6ZKQ4W8Y7T2R9M3N1PB',
 };
 
@@ -24,7 +29,7 @@ export const ATTRIBUTE_BREAKOUT = '"><img src=x onerror=alert(1)>';
 export const FAKE_LINK_LINE = 'Activate here: https://evil.example/activate/x';
 
 /** Every user-supplied field carries markup, quotes and header-like line breaks. */
-export const hostileEmailData: EmailData & { activationUrl: string; failureReason: string } = {
+export const hostileEmailData: typeof benignEmailData = {
   ...benignEmailData,
   accountName: `${SCRIPT}\r\nBcc: victim@evil.example`,
   accountDomain: ATTRIBUTE_BREAKOUT,

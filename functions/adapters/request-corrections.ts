@@ -1,0 +1,119 @@
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { RequestCorrection } from '../domain/ports.ts';
+import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
+import { RequestStatus } from '../shared/status.ts';
+import { STATUS_NAME, toRequest } from './request-items.ts';
+import { type ConditionalUpdate, storeCall, updateItemIf } from './store-errors.ts';
+import { keys } from './table-keys.ts';
+
+/**
+ * The writes that change a pending request without closing it: a partner's PATCH and the
+ * reminder schedule. Kept apart from the lifecycle writes of DynamoRequestStore, which
+ * delegates to these.
+ */
+export class RequestCorrections {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Every activation code resolves through an item of its own, keyed by the code's hash. */
+  async putCodeItem(codeHash: string, requestId: string): Promise<void> {
+    await storeCall(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.activationCode(codeHash), entity: 'CODE', requestId },
+        }),
+      ),
+    );
+  }
+
+  async correct(
+    requestId: string,
+    correction: RequestCorrection,
+  ): Promise<SmartAccountRequest | undefined> {
+    const { newLink } = correction;
+    // The new code item first, as in attachActivation: once the request carries the hash, the
+    // link must resolve.
+    if (newLink) await this.putCodeItem(newLink.codeHash, requestId);
+    const fields = Object.entries(correction.fields);
+    const sets = [
+      ...fields.map((_, index) => `#f${index} = :f${index}`),
+      ...(newLink ? ['codeNonce = :newNonce', 'codeHash = :newHash'] : []),
+    ];
+    const corrected = await this.updateIf(requestId, {
+      // mayCorrect: pending, the partner's own, and still the link it was planned against.
+      ConditionExpression: `#status = :pending AND partnerId = :partnerId AND ${
+        correction.seenNonce ? 'codeNonce = :seenNonce' : 'attribute_not_exists(codeNonce)'
+      }`,
+      // A new link has not been mailed yet: until it is, the customer has not heard of the
+      // request (no reminder, no withdrawal notice), and the next wait mails it if the PATCH
+      // could not.
+      UpdateExpression: `SET ${sets.join(', ')}${newLink ? ' REMOVE activationSentAt' : ''}`,
+      ExpressionAttributeNames: {
+        ...STATUS_NAME,
+        ...Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name])),
+      },
+      ExpressionAttributeValues: {
+        ':pending': RequestStatus.PENDING_ACTIVATION,
+        ':partnerId': correction.partnerId,
+        ...(correction.seenNonce ? { ':seenNonce': correction.seenNonce } : {}),
+        ...(newLink ? { ':newNonce': newLink.codeNonce, ':newHash': newLink.codeHash } : {}),
+        ...Object.fromEntries(fields.map(([, value], index) => [`:f${index}`, value])),
+      },
+    });
+    // The old link stops resolving at the write above (findByCodeHash checks the request's
+    // own hash); dropping its item only tidies up, so a crash before it loses nothing.
+    if (corrected && newLink?.replaces) {
+      await storeCall(() =>
+        this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: keys.activationCode(newLink.replaces as string),
+          }),
+        ),
+      );
+    }
+    return corrected;
+  }
+
+  async recordReminder(requestId: string, key: string): Promise<void> {
+    await this.updateIf(requestId, {
+      // Once per key: ADD to a string set repeats harmlessly, the counter would not.
+      ConditionExpression: 'attribute_exists(PK) AND NOT contains(sentEmails, :keyString)',
+      UpdateExpression: 'ADD sentEmails :key, remindersSent :one',
+      ExpressionAttributeValues: { ':key': new Set([key]), ':keyString': key, ':one': 1 },
+    });
+  }
+
+  async planNextReminder(
+    requestId: string,
+    change: { from: string; to: string | null },
+  ): Promise<void> {
+    await this.updateIf(requestId, {
+      // An extension that planned the reminders again meanwhile wins: its plan follows its date.
+      ConditionExpression: '#status = :pending AND nextReminderAt = :from',
+      UpdateExpression: 'SET nextReminderAt = :to',
+      ExpressionAttributeNames: STATUS_NAME,
+      ExpressionAttributeValues: {
+        ':pending': RequestStatus.PENDING_ACTIVATION,
+        ':from': change.from,
+        ':to': change.to,
+      },
+    });
+  }
+
+  private async updateIf(
+    requestId: string,
+    update: ConditionalUpdate,
+  ): Promise<SmartAccountRequest | undefined> {
+    const updated = await updateItemIf(
+      this.client,
+      this.tableName,
+      keys.request(requestId),
+      update,
+    );
+    return updated ? toRequest(updated) : undefined;
+  }
+}
