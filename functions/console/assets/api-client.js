@@ -1,6 +1,6 @@
 /**
  * @import * as z from 'zod'
- * @import { createRequestInput, ListRequestsQuery } from '../../domain/request-schema.ts'
+ * @import { createRequestInput, extendRequestInput, ListRequestsQuery } from '../../domain/request-schema.ts'
  * @import { problem, requestList, SmartAccountRequestResource } from '../../domain/resource-schemas.ts'
  */
 
@@ -17,6 +17,11 @@
 /** @typedef {NonNullable<Problem['errors']>[number]} FieldError */
 /** @typedef {z.input<typeof createRequestInput>} RequestBody */
 /** The list's query as the server reads it. @typedef {ListRequestsQuery} ListQuery */
+/** @typedef {z.input<typeof extendRequestInput>} ExtendBody */
+/**
+ * What `PATCH …/{id}` may change: these create fields, each as create accepts it (contract).
+ * @typedef {Partial<Pick<RequestBody, 'customerEmail' | 'noteToCustomer' | 'userEmails' | 'noteToUsers' | 'locale'>>} RequestChanges
+ */
 
 /** The API answered with an error status; `problem` is its problem+json body, if it sent one. */
 export class ApiError extends Error {
@@ -95,13 +100,45 @@ export class ApiClient {
   }
 
   /** @param {string} id */
+  async get(id) {
+    return /** @type {StoredRequest} */ (await this.#send('GET', `/${encodeURIComponent(id)}`));
+  }
+
+  /**
+   * Sends the activation e-mail again (202); 429 once the resend limit is reached.
+   * @param {string} id
+   */
   async resend(id) {
-    await this.#send('POST', `/${encodeURIComponent(id)}/resend`);
+    return /** @type {StoredRequest} */ (
+      await this.#send('POST', `/${encodeURIComponent(id)}/resend`)
+    );
   }
 
   /** @param {string} id */
   async cancel(id) {
-    await this.#send('POST', `/${encodeURIComponent(id)}/cancel`);
+    return /** @type {StoredRequest} */ (
+      await this.#send('POST', `/${encodeURIComponent(id)}/cancel`)
+    );
+  }
+
+  /**
+   * @param {string} id
+   * @param {ExtendBody} body
+   */
+  async extend(id, body) {
+    return /** @type {StoredRequest} */ (
+      await this.#send('POST', `/${encodeURIComponent(id)}/extend`, { body })
+    );
+  }
+
+  /**
+   * @param {string} id
+   * @param {RequestChanges} changes only the fields that changed
+   */
+  async update(id, changes) {
+    return /** @type {StoredRequest} */ (
+      await this.#send('PATCH', `/${encodeURIComponent(id)}`, { body: changes })
+    );
   }
 
   /**

@@ -5,7 +5,9 @@ import { RequestForm } from './form.js';
 import { initialLanguage, isLang, rememberLanguage, setLanguage, t } from './i18n.js';
 import { RequestList } from './list.js';
 import { clearMessages } from './messages.js';
+import { RequestPage } from './request-page.js';
 import { ReviewDialog } from './review-dialog.js';
+import { listHash, routeOf } from './routes.js';
 import { Session } from './session.js';
 
 /**
@@ -26,11 +28,21 @@ const api = new ApiClient({
 
 /** @type {Session} */
 const session = new Session({
-  verify: () => list.load(),
+  verify: async () => {
+    // Loading the list checks the key; then the view the URL names is shown.
+    const verified = await list.load();
+    if (verified) await showRoute();
+    return verified;
+  },
   onEnd: () => {
     form.reset();
     list.reset();
+    page.close();
+    showListView();
+    // The next partner to sign in in this tab starts at the list, not at this one's request.
+    history.replaceState(null, '', `${location.pathname}${location.search}`);
   },
+  landing: () => (page.openId ? byId('request-title') : byId('accountName')),
 });
 
 const form = new RequestForm({
@@ -48,15 +60,65 @@ const review = new ReviewDialog({
   onRejected: (error, body) => form.showFailure(error, body),
 });
 
-/** @type {RequestList} */
-const list = new RequestList({ api, onCancel: (request) => cancel.open(request) });
+const cancel = new CancelDialog({ api });
 
-const cancel = new CancelDialog({
+/** @type {RequestList} */
+const list = new RequestList({
   api,
-  landing: byId('requests-title'),
-  onCancelled: (request) => list.showCancelled(request),
-  onFailed: (error) => list.showCancelFailure(error),
+  onCancel: (request) =>
+    cancel.open(request, {
+      landing: byId('requests-title'),
+      onCancelled: (cancelled) => list.showCancelled(cancelled),
+      onFailed: (error) => list.showCancelFailure(error),
+    }),
 });
+
+/** @type {RequestPage} */
+const page = new RequestPage({
+  api,
+  cancelDialog: cancel,
+  onRequestAgain: (request) => {
+    form.prefill(request);
+    // A new history entry, as following a link: back returns to the request's page. pushState
+    // fires no hashchange, so the view changes here.
+    history.pushState(null, '', listHash);
+    page.close();
+    showListView();
+    void list.load();
+    byId('accountName').focus();
+  },
+});
+
+/** The form and the list; hidden while a request's page is open. */
+function showListView(shown = true) {
+  byId('new-request').hidden = !shown;
+  byId('requests').hidden = !shown;
+}
+
+/**
+ * Shows the view the URL's hash names (routes.js). Closing a request's page brings the list
+ * back up to date (the page's actions may have changed the request) and focus back to the
+ * request's row.
+ */
+async function showRoute() {
+  if (!session.key) return;
+  const route = routeOf(location.hash);
+  if (!route) return;
+  if (route.view === 'request') {
+    if (page.openId === route.id) return;
+    showListView(false);
+    await page.open(route.id);
+    return;
+  }
+  const closed = page.close();
+  showListView();
+  if (closed === null) return;
+  await list.load();
+  // Unless the partner has moved on (forward again) while the list loaded.
+  if (page.openId === null) list.focusRow(closed);
+}
+
+window.addEventListener('hashchange', () => void showRoute());
 
 control('ui-language').addEventListener('change', (event) => {
   const lang = event.target instanceof HTMLSelectElement ? event.target.value : null;
@@ -67,6 +129,7 @@ control('ui-language').addEventListener('change', (event) => {
   form.render();
   list.render();
   review.render();
+  if (page.openId) page.render();
 });
 
 session.resume();

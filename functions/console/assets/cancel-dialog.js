@@ -3,15 +3,18 @@ import { byId, element, isShown } from './dom.js';
 import { t } from './i18n.js';
 import { accountLabel, clearMessages, isSessionEnd } from './messages.js';
 
-/** Confirming a cancel: it cannot be undone and the customer is told, so it is asked first. */
+/**
+ * Confirming a cancel: it cannot be undone and the customer is told, so it is asked first.
+ * The list and the request page both open it, each saying what follows a cancel.
+ */
 
 /**
+ * What happens after the partner confirms, for the view that opened the dialog.
  * @typedef {{
- *   api: ApiClient,
  *   landing: HTMLElement,
- *   onCancelled: (request: StoredRequest) => Promise<void>,
+ *   onCancelled: (cancelled: StoredRequest) => Promise<void>,
  *   onFailed: (error: unknown) => Promise<void>,
- * }} CancelDialogOptions
+ * }} CancelOutcome
  */
 
 export class CancelDialog {
@@ -19,38 +22,34 @@ export class CancelDialog {
   #confirmButton = element('cancel-confirm', HTMLButtonElement);
   /** @type {ApiClient} */
   #api;
-  /** @type {HTMLElement} */
-  #landing;
-  /** @type {CancelDialogOptions['onCancelled']} */
-  #onCancelled;
-  /** @type {CancelDialogOptions['onFailed']} */
-  #onFailed;
+  /** @type {CancelOutcome | null} */
+  #outcome = null;
   /** @type {StoredRequest | null} */
   #request = null;
   /** @type {HTMLElement | null} where focus returns when the dialog closes */
   #opener = null;
 
-  /**
-   * @param {CancelDialogOptions} options `landing` gets focus after a cancel, when the
-   *   row's buttons are gone
-   */
-  constructor({ api, landing, onCancelled, onFailed }) {
+  /** @param {{ api: ApiClient }} options */
+  constructor({ api }) {
     this.#api = api;
-    this.#landing = landing;
-    this.#onCancelled = onCancelled;
-    this.#onFailed = onFailed;
     byId('cancel-keep').addEventListener('click', () => this.#close());
     this.#confirmButton.addEventListener('click', () => this.#confirm());
     this.#dialog.addEventListener('close', () => {
       this.#request = null;
+      this.#outcome = null;
       if (isShown(this.#opener)) this.#opener.focus();
       this.#opener = null;
     });
   }
 
-  /** @param {StoredRequest} request */
-  open(request) {
+  /**
+   * @param {StoredRequest} request
+   * @param {CancelOutcome} outcome `landing` gets focus after a cancel, when the button that
+   *   opened the dialog is gone
+   */
+  open(request, outcome) {
     this.#request = request;
+    this.#outcome = outcome;
     this.#opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     byId('cancel-text').textContent = t('cancelText', {
       account: accountLabel(request),
@@ -62,19 +61,20 @@ export class CancelDialog {
 
   async #confirm() {
     const request = this.#request;
+    const outcome = this.#outcome;
     const button = this.#confirmButton;
-    if (!request || button.getAttribute('aria-disabled') === 'true') return;
+    if (!request || !outcome || button.getAttribute('aria-disabled') === 'true') return;
     button.setAttribute('aria-disabled', 'true');
     clearMessages();
     try {
-      await this.#api.cancel(request.id);
-      this.#opener = this.#landing;
+      const cancelled = await this.#api.cancel(request.id);
+      this.#opener = outcome.landing;
       this.#close();
-      await this.#onCancelled(request);
+      await outcome.onCancelled(cancelled);
     } catch (error) {
       if (isSessionEnd(error)) return;
       this.#close();
-      await this.#onFailed(error);
+      await outcome.onFailed(error);
     } finally {
       button.removeAttribute('aria-disabled');
     }

@@ -1,6 +1,7 @@
 /** @import { ApiClient, FieldError, Request, RequestBody } from './api-client.js' */
 import { ApiError } from './api-client.js';
 import { byId, control, element, h } from './dom.js';
+import { fieldOfPath, showFieldErrors } from './field-errors.js';
 import { fieldLabel, formatDate, isLang, language, t } from './i18n.js';
 import { accountLabel, isSessionEnd, problemNodes, say } from './messages.js';
 
@@ -23,24 +24,17 @@ const fields = /** @type {const} */ ([
 /** @typedef {(typeof fields)[number]} Field */
 
 /**
- * @param {unknown} name
- * @returns {name is Field}
- */
-const isField = (name) => fields.some((field) => field === name);
-
-/**
  * `userEmails.2` belongs to the userEmails field; a path the form has no field for is only
  * listed in the summary.
  * @param {string | undefined} path
- * @returns {Field | null}
  */
-const fieldOf = (path) => {
-  const name = String(path ?? '').split(/[.[]/)[0];
-  return isField(name) ? name : null;
-};
+const fieldOf = (path) => fieldOfPath(path, fields);
 
-/** @param {string} value */
-const splitEmails = (value) =>
+/**
+ * Addresses as partners paste them: one per line, or separated by commas or semicolons.
+ * @param {string} value
+ */
+export const splitEmails = (value) =>
   value
     .split(/[\s,;]+/)
     .map((email) => email.trim())
@@ -67,6 +61,8 @@ export class RequestForm {
   #failure = null;
   /** @type {Request | null} */
   #created = null;
+  /** @type {Request | null} the earlier request the form was filled in from ("request again") */
+  #prefilledFrom = null;
   #busy = false;
 
   /**
@@ -98,7 +94,30 @@ export class RequestForm {
     this.#failure = null;
     this.#checkedBody = null;
     this.#created = null;
+    this.#prefilledFrom = null;
     this.#clearInputs();
+    this.render();
+  }
+
+  /**
+   * "Request again": the form filled in from a closed request, for the partner to check and
+   * submit as a new one. Nothing is sent until they review and confirm it.
+   * @param {Request} request
+   */
+  prefill(request) {
+    this.#fieldErrors = [];
+    this.#failure = null;
+    this.#checkedBody = null;
+    this.#created = null;
+    this.#clearInputs();
+    control('accountName').value = request.accountName;
+    control('accountDomain').value = request.accountDomain;
+    control('customerEmail').value = request.customerEmail;
+    control('noteToCustomer').value = request.noteToCustomer ?? '';
+    control('userEmails').value = request.userEmails.join('\n');
+    control('noteToUsers').value = request.noteToUsers ?? '';
+    control('locale').value = request.locale;
+    this.#prefilledFrom = request;
     this.render();
   }
 
@@ -125,6 +144,7 @@ export class RequestForm {
   showCreated(request) {
     this.#clearInputs();
     this.#created = request;
+    this.#prefilledFrom = null;
     this.#renderConfirmation();
   }
 
@@ -142,6 +162,7 @@ export class RequestForm {
     this.#fieldErrors = [];
     this.#failure = null;
     this.#created = null;
+    this.#prefilledFrom = null;
     this.render();
     const body = this.#read();
     try {
@@ -185,21 +206,12 @@ export class RequestForm {
 
   #renderErrors() {
     for (const name of fields) {
-      const input = byId(name);
-      const messages = this.#fieldErrors
-        .filter((error) => fieldOf(error.path) === name)
-        .map((error) => this.#describe(error));
-      const errorElement = byId(`${name}-error`);
-      errorElement.replaceChildren(...messages.map((message) => h('span', {}, message)));
-      errorElement.hidden = messages.length === 0;
-      const describedBy = [`${name}-hint`, `${name}-error`].filter((id) => {
-        const described = document.getElementById(id);
-        return described !== null && !described.hidden;
-      });
-      if (messages.length) input.setAttribute('aria-invalid', 'true');
-      else input.removeAttribute('aria-invalid');
-      if (describedBy.length) input.setAttribute('aria-describedby', describedBy.join(' '));
-      else input.removeAttribute('aria-describedby');
+      showFieldErrors(
+        name,
+        this.#fieldErrors
+          .filter((error) => fieldOf(error.path) === name)
+          .map((error) => this.#describe(error)),
+      );
     }
 
     const hasErrors = this.#fieldErrors.length > 0;
@@ -235,7 +247,11 @@ export class RequestForm {
     const region = byId('confirmation');
     const request = this.#created;
     if (!request) {
-      say(region);
+      const earlier = this.#prefilledFrom;
+      say(
+        region,
+        ...(earlier ? [h('p', {}, t('prefilled', { account: accountLabel(earlier) }))] : []),
+      );
       return;
     }
     say(

@@ -3,10 +3,13 @@ import { ApiError } from './api-client.js';
 import { byId, control, h } from './dom.js';
 import { t, timeElement } from './i18n.js';
 import { accountLabel, clearMessages, isSessionEnd, problemNodes, say } from './messages.js';
+import { requestHash } from './routes.js';
 
 /**
  * The partner's requests: one page at a time, newest first, optionally of one status, with
- * resend and cancel on pending rows. The list holds its own page position and rows.
+ * resend and cancel on pending rows. Each row's account name links to the request's page,
+ * which has every detail, so the table keeps to the columns that tell requests apart and
+ * fits its card. The list holds its own page position and rows.
  */
 
 const pageSize = 20;
@@ -98,6 +101,17 @@ export class RequestList {
     await this.load();
   }
 
+  /**
+   * Focus back on a request's row after its page closes; the list's heading when the row is
+   * not on the page shown (it was opened from a link, or it moved).
+   * @param {string} id
+   */
+  focusRow(id) {
+    const link = document.querySelector(`tr[data-id="${CSS.escape(id)}"] a.request-link`);
+    if (link instanceof HTMLElement) link.focus();
+    else byId('requests-title').focus();
+  }
+
   /** @param {StoredRequest} request */
   async showCancelled(request) {
     say(statusRegion(), t('cancelled', { account: accountLabel(request) }));
@@ -158,11 +172,20 @@ export class RequestList {
             ]
           : []),
       ),
-      h('td', { class: 'account-name' }, request.accountName),
-      h('td', { class: 'nowrap' }, request.accountDomain),
-      h('td', { class: 'nowrap' }, timeElement(request.createdAt, true)),
+      h(
+        'td',
+        { class: 'account-name' },
+        h(
+          'a',
+          { class: 'request-link', href: requestHash(request.id) },
+          request.accountName,
+          // Names the row's request apart from others with the same account name.
+          h('span', { class: 'visually-hidden' }, ` (${request.accountDomain})`),
+        ),
+      ),
+      h('td', { class: 'domain' }, request.accountDomain),
       h('td', { class: 'nowrap' }, showsExpiry ? timeElement(request.expiresAt) : '—'),
-      h('td', { class: 'row-actions' }, ...actions),
+      h('td', {}, h('div', { class: 'row-actions' }, ...actions)),
     );
   }
 

@@ -23,6 +23,8 @@ const actionRegions = [
   'sign-in-message',
   'sign-in-status',
   'review-error',
+  'request-status',
+  'request-alert',
 ];
 
 export function clearMessages() {

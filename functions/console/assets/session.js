@@ -13,6 +13,7 @@ const keyStorage = 'sar.partnerKey';
  * @typedef {{
  *   verify: () => Promise<boolean>,
  *   onEnd: () => void,
+ *   landing: () => HTMLElement,
  * }} SessionOptions
  */
 
@@ -21,15 +22,19 @@ export class Session {
   #verify;
   /** @type {SessionOptions['onEnd']} */
   #onEnd;
+  /** @type {SessionOptions['landing']} */
+  #landing;
 
   /**
    * @param {SessionOptions} options `verify` loads something with the stored key and says
    *   whether it was accepted (a rejected key reports itself next to the key field);
-   *   `onEnd` forgets what the partner saw.
+   *   `onEnd` forgets what the partner saw; `landing` is where focus goes once signed in
+   *   (the form, or the request page the URL named)
    */
-  constructor({ verify, onEnd }) {
+  constructor({ verify, onEnd, landing }) {
     this.#verify = verify;
     this.#onEnd = onEnd;
+    this.#landing = landing;
     byId('sign-in-form').addEventListener('submit', (event) => this.#signIn(event));
     byId('sign-out').addEventListener('click', () => this.end(t('signedOut'), 'sign-in-status'));
   }
@@ -81,7 +86,7 @@ export class Session {
     if (await this.#verify()) {
       input.value = '';
       showWorkspace();
-      byId('accountName').focus();
+      this.#landing().focus();
     } else {
       sessionStorage.removeItem(keyStorage);
     }

@@ -1,0 +1,28 @@
+/**
+ * The console's two views live in the URL's hash, so back, forward and reload work without a
+ * server route: `#/requests/<id>` is a request's page, `#/` (or no hash) the form and list.
+ * Any other hash is an in-page anchor (the skip link's `#main`) and changes no view.
+ */
+
+/** @typedef {{ view: 'list' } | { view: 'request', id: string }} Route */
+
+export const listHash = '#/';
+
+/** @param {string} id */
+export const requestHash = (id) => `#/requests/${encodeURIComponent(id)}`;
+
+/**
+ * @param {string} hash `location.hash`
+ * @returns {Route | null} null for a hash that is no route
+ */
+export function routeOf(hash) {
+  if (hash === '' || hash === '#' || hash === listHash) return { view: 'list' };
+  const match = /^#\/requests\/([^/]+)$/.exec(hash);
+  if (!match?.[1]) return null;
+  try {
+    return { view: 'request', id: decodeURIComponent(match[1]) };
+  } catch {
+    // A malformed escape (`%E0`) names no request.
+    return null;
+  }
+}
