@@ -13,12 +13,24 @@ export interface OpenedConsole {
   csp: string | undefined;
 }
 
+export interface ConsoleViewOptions {
+  /** Default 1200 x 900. */
+  viewport?: { width: number; height: number };
+  /** The browser's time zone (IANA name); default the machine's. */
+  timezoneId?: string;
+}
+
 export async function openConsole(
   browser: Browser,
   apiUrl: string,
   locale = 'en-GB',
+  { viewport = { width: 1200, height: 900 }, timezoneId }: ConsoleViewOptions = {},
 ): Promise<OpenedConsole> {
-  const context = await browser.newContext({ locale, viewport: { width: 1200, height: 900 } });
+  const context = await browser.newContext({
+    locale,
+    viewport,
+    ...(timezoneId ? { timezoneId } : {}),
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
@@ -73,3 +85,22 @@ export async function screenshot(page: Page, name: string) {
   await mkdir(artifacts, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, artifacts).pathname, fullPage: true });
 }
+
+/** The request page's fields as the partner reads them: each term with its description. */
+export const requestDetails = (page: Page): Promise<Record<string, string>> =>
+  page.locator('#request-details').evaluate((list) => {
+    const details: Record<string, string> = {};
+    for (const term of list.querySelectorAll('dt')) {
+      // A list of addresses reads one per line.
+      const description = term.nextElementSibling;
+      const items = [...(description?.querySelectorAll('li') ?? [])];
+      details[term.textContent ?? ''] = items.length
+        ? items.map((item) => item.textContent).join('\n')
+        : (description?.textContent ?? '');
+    }
+    return details;
+  });
+
+/** Whether the focused element matches `selector`. */
+export const focusIsOn = (page: Page, selector: string) =>
+  page.evaluate((wanted) => document.activeElement?.matches(wanted) ?? false, selector);
