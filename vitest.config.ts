@@ -23,7 +23,11 @@ const INFRA_SETUP = 'test/infra/support/setup.ts';
  * Files that race real timers (expiry windows across a restart of `npm start`, an activation
  * 300 ms before the timer): each runs after the others, alone on the machine's cores.
  */
-const RUN_ALONE = ['test/integration/restarts.test.ts', 'test/integration/customer-expiry.test.ts'];
+const RUN_ALONE = [
+  'test/integration/restarts.test.ts',
+  'test/integration/customer-expiry.test.ts',
+  'test/integration/reminders.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -58,6 +58,10 @@ export const partnerClient = (stack: RunningStack, key: string | undefined) => {
     list: (query = '') => call('GET', `/v1/smart-account-requests${query}`),
     cancel: (id: string) => call('POST', `/v1/smart-account-requests/${id}/cancel`),
     resend: (id: string) => call('POST', `/v1/smart-account-requests/${id}/resend`),
+    patch: (id: string, body: unknown) =>
+      call('PATCH', `/v1/smart-account-requests/${id}`, { body }),
+    extend: (id: string, expiresAt: string) =>
+      call('POST', `/v1/smart-account-requests/${id}/extend`, { body: { expiresAt } }),
   };
 };
 
