@@ -268,8 +268,12 @@ describe('the request page of the partner console', () => {
     expect(await dialog.textContent()).toContain(newAddress);
     await dialog.getByRole('button', { name: 'Cancel request' }).click();
     await expect.poll(() => statusText(page), eventually).toContain('was cancelled');
-    expect((await partner.get(request.id)).body.status).toBe('CANCELLED');
-    expect((await requestDetails(page)).Status).toBe('Cancelled');
+    const cancelled = (await partner.get(request.id)).body;
+    expect(cancelled).toMatchObject({ status: 'CANCELLED', nextReminderAt: null });
+    expect(await requestDetails(page)).toMatchObject({
+      Status: 'Cancelled',
+      'Next reminder': 'No reminder due',
+    });
     expect(await activeElementId(page)).toBe('request-title');
     expect(await page.locator('#pending-actions').isHidden()).toBe(true);
     expect(await page.getByRole('button', { name: 'Request again' }).isVisible()).toBe(true);

@@ -1,6 +1,6 @@
 /**
  * @import * as z from 'zod'
- * @import { createRequestInput, extendRequestInput, ListRequestsQuery } from '../../domain/request-schema.ts'
+ * @import { correctRequestInput, createRequestInput, extendRequestInput, ListRequestsQuery } from '../../domain/request-schema.ts'
  * @import { problem, requestList, SmartAccountRequestResource } from '../../domain/resource-schemas.ts'
  */
 
@@ -19,8 +19,8 @@
 /** The list's query as the server reads it. @typedef {ListRequestsQuery} ListQuery */
 /** @typedef {z.input<typeof extendRequestInput>} ExtendBody */
 /**
- * What `PATCH …/{id}` may change: these create fields, each as create accepts it (contract).
- * @typedef {Partial<Pick<RequestBody, 'customerEmail' | 'noteToCustomer' | 'userEmails' | 'noteToUsers' | 'locale'>>} RequestChanges
+ * What `PATCH …/{id}` may change; the account fields it names only to refuse them.
+ * @typedef {Omit<z.input<typeof correctRequestInput>, 'accountName' | 'accountDomain'>} RequestChanges
  */
 
 /** The API answered with an error status; `problem` is its problem+json body, if it sent one. */

@@ -291,13 +291,8 @@ const alertRegion = () => byId('request-alert');
 const statusText = (status) => t(`status.${status}`);
 
 /**
- * The reminder fields, while they are being added to the resource: shown when present.
- * @typedef {StoredRequest & Partial<{ remindersSent: number, nextReminderAt: string | null }>} WithReminders
- */
-
-/**
  * Every field of the resource, as a definition list's terms and descriptions.
- * @param {WithReminders} request
+ * @param {StoredRequest} request
  */
 function detailRows(request) {
   /** @param {string | null} value */
@@ -327,15 +322,11 @@ function detailRows(request) {
     ['closedAt', timeElement(request.closedAt, true)],
     // The customer's own words: a text node, as everything user-supplied.
     ['customerReason', request.declineReason ? `“${request.declineReason}”` : t('none')],
-  ];
-  if (request.remindersSent !== undefined) {
-    rows.push(['remindersSent', String(request.remindersSent)]);
-  }
-  if (request.nextReminderAt !== undefined) {
-    rows.push([
+    ['remindersSent', String(request.remindersSent)],
+    [
       'nextReminderAt',
       request.nextReminderAt ? timeElement(request.nextReminderAt, true) : t('noReminderDue'),
-    ]);
-  }
+    ],
+  ];
   return rows.flatMap(([key, value]) => [h('dt', {}, fieldLabel(key)), h('dd', {}, value)]);
 }
