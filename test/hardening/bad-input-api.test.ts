@@ -32,7 +32,7 @@ import { isProblem, type RawResponse, rawRequest, storeSnapshot } from './suppor
  */
 
 const RUNS = 1_000;
-const tried: Record<string, number> = { create: 0, list: 0, cancel: 0, resend: 0 };
+const tried: Record<string, number> = { create: 0, list: 0, cancel: 0, resend: 0, patch: 0 };
 
 let stack: RunningStack;
 let partner: PartnerClient;
@@ -776,6 +776,87 @@ describe('generated bad input on the partner API', () => {
       expect(await storeSnapshot(stack)).toEqual(before);
     });
   }
+});
+
+describe('generated bad corrections (PATCH)', () => {
+  /** One bad part per case, named by the field the answer must report; the rest is valid. */
+  const badPart = fc.oneof(
+    fc.record({ field: fc.constant('accountName'), value: wellFormedText(20) }),
+    fc.record({ field: fc.constant('accountDomain'), value: fc.constant('other.example') }),
+    fc.record({
+      field: fc.constantFrom('customerEmail', 'noteToCustomer', 'noteToUsers', 'locale'),
+      // null clears a note; JSON drops undefined. Every other non-string is refused.
+      value: notAString.filter((value) => value !== null && value !== undefined),
+    }),
+    fc.record({
+      field: fc.constant('customerEmail'),
+      value: fc.oneof(wellFormedText(30).filter((text) => !/^\S+@\S+\.\S+$/.test(text.trim()))),
+    }),
+    fc.record({
+      field: fc.constantFrom('noteToCustomer', 'noteToUsers'),
+      value: fc.oneof(
+        fc.constantFrom('see https://evil.example/activate/x', 'www.evil.example', 'x://y'),
+        fc.string({ minLength: 1001, maxLength: 1100 }),
+      ),
+    }),
+    fc.record({ field: fc.constant('locale'), value: fc.constantFrom('de', 'EN', '', 'nl-NL') }),
+    fc.record({
+      field: fc.constant('userEmails'),
+      value: fc.oneof(
+        notAString.filter((value) => !Array.isArray(value)),
+        fc.constant(['same@x.example', 'same@x.example']),
+        fc.array(fc.constant('not-an-email'), { minLength: 1, maxLength: 3 }),
+      ),
+    }),
+    fc.record({
+      field: fc
+        .stringMatching(/^[a-zA-Z_]{1,20}$/)
+        .filter(
+          (name) =>
+            ![
+              'customerEmail',
+              'noteToCustomer',
+              'userEmails',
+              'noteToUsers',
+              'locale',
+              'accountName',
+              'accountDomain',
+              '__proto__',
+            ].includes(name),
+        ),
+      value: fc.jsonValue({ maxDepth: 2 }),
+    }),
+  );
+  const validPart = fc.option(
+    fc.constantFrom({ locale: 'nl' }, { noteToUsers: 'Welkom.' }, { noteToCustomer: null }),
+    { nil: undefined },
+  );
+
+  it(`${RUNS} bodies with a bad field each get a 400 naming it, and change nothing`, async () => {
+    const body = validRequest();
+    const id = (await partner.create(body)).body.id as string;
+    await activationLink(stack, body.customerEmail);
+    const before = await storeSnapshot(stack);
+    await fc.assert(
+      fc.asyncProperty(badPart, validPart, async (bad, valid) => {
+        tried.patch = (tried.patch ?? 0) + 1;
+        const request = {
+          method: 'PATCH',
+          path: `/v1/smart-account-requests/${id}`,
+          headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+          // The valid part never names the bad field: it would be overwritten, not added.
+          body: JSON.stringify({
+            ...(valid && !(bad.field in valid) ? valid : {}),
+            [bad.field]: bad.value,
+          }),
+        };
+        const response = await rawRequest(stack, request);
+        expectOutcome(response, { status: 400, paths: [bad.field] }, request);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(await storeSnapshot(stack)).toEqual(before);
+  });
 });
 
 describe('odd but valid input', () => {
