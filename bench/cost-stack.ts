@@ -18,13 +18,15 @@ import { servePhase } from './phase-process.ts';
 import { benchRequest } from './requests.ts';
 import { countCalls, portOf } from './sdk-calls.ts';
 
-export const OUTCOMES = ['activated', 'declined', 'cancelled', 'expired'] as const;
+export const OUTCOMES = ['activated', 'declined', 'cancelled', 'reminded', 'expired'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** `reminded`: activated after every reminder went out, the costliest way to a decision. */
 const EXPECTED_STATUS: Record<Outcome, string> = {
   activated: 'ACTIVE',
   declined: 'DECLINED',
   cancelled: 'CANCELLED',
+  reminded: 'ACTIVE',
   expired: 'EXPIRED',
 };
 
@@ -44,16 +46,23 @@ export interface OutcomeMeasurement {
 
 export interface CostStackInfo {
   readonly activationTimeoutSeconds: number;
+  readonly reminderOffsetsSeconds: readonly number[];
 }
 
 /** Short, so `expired` takes seconds, yet long enough for the others to finish first. */
-const ACTIVATION_TIMEOUT_SECONDS = Number(process.argv[2] ?? 4);
+const ACTIVATION_TIMEOUT_SECONDS = Number(process.argv[2] ?? 6);
+/**
+ * Three reminders, as the default (60, 30 and 7 days of 90) has, on the short timeout: `expired`
+ * and `reminded` get all three, the other outcomes are decided before the first.
+ */
+const REMINDER_OFFSETS_SECONDS = [4, 2, 1];
 const PARTNER_KEY = `sak_bench_${process.pid}_partner_key_for_the_cost_phase`;
 
 const meter = meterDynamoDb();
 const stack = await startStack({
   partnerKeys: [PARTNER_KEY],
   activationTimeoutSeconds: ACTIVATION_TIMEOUT_SECONDS,
+  reminderOffsetsSeconds: REMINDER_OFFSETS_SECONDS,
   logLevel: 'WARN',
 });
 
@@ -83,6 +92,19 @@ const runOutcome = async (outcome: Outcome): Promise<OutcomeMeasurement> => {
   const link = await activationLink(stack, body.customerEmail);
   if (outcome === 'activated') await answer(link, 'activate');
   if (outcome === 'declined') await answer(link, 'decline');
+  if (outcome === 'reminded') {
+    // Watched in the local SES store, not through the API: nothing the request is billed for.
+    await waitFor(
+      async () =>
+        (await sentMail(stack)).filter(
+          (mail) =>
+            mail.destination.to.includes(body.customerEmail) && mail.subject.startsWith('Reminder'),
+        ).length === REMINDER_OFFSETS_SECONDS.length,
+      'every reminder',
+      ACTIVATION_TIMEOUT_SECONDS * 1000,
+    );
+    await answer(link, 'activate');
+  }
   if (outcome === 'cancelled') {
     const cancelled = await partner.cancel(requestId);
     if (cancelled.status !== 200) throw new Error(`Cancel answered ${cancelled.status}`);
@@ -135,7 +157,10 @@ const run = async (): Promise<OutcomeMeasurement[]> => {
 };
 
 servePhase(
-  { activationTimeoutSeconds: ACTIVATION_TIMEOUT_SECONDS } satisfies CostStackInfo,
+  {
+    activationTimeoutSeconds: ACTIVATION_TIMEOUT_SECONDS,
+    reminderOffsetsSeconds: REMINDER_OFFSETS_SECONDS,
+  } satisfies CostStackInfo,
   { run },
   async () => {
     observeInvocations(undefined);

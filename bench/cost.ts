@@ -15,6 +15,7 @@ export interface OutcomeCost {
 
 export interface CostResult {
   readonly activationTimeoutSeconds: number;
+  readonly reminderOffsetsSeconds: readonly number[];
   readonly outcomes: readonly OutcomeCost[];
   /** The human approval sample, its Lambdas given our mean measured invocation time. */
   readonly sample: { readonly msPerInvocation: number; readonly per1000: CostBreakdown };
@@ -36,6 +37,7 @@ export const measureCosts = async (activationTimeoutSeconds: number): Promise<Co
     );
     return {
       activationTimeoutSeconds: phase.info.activationTimeoutSeconds,
+      reminderOffsetsSeconds: phase.info.reminderOffsetsSeconds,
       outcomes,
       sample: {
         msPerInvocation,

@@ -122,7 +122,8 @@ export const costSection = (result: CostResult): string => {
     )
     .join('\n');
   return [
-    `3. Per-request cost: one real local execution per outcome (activation timeout ${result.activationTimeoutSeconds} s), cost per 1,000 requests`,
+    `3. Per-request cost: one real local execution per outcome (activation timeout ${result.activationTimeoutSeconds} s, reminders ${result.reminderOffsetsSeconds.join(', ')} s before expiry: three, as by default), cost per 1,000 requests`,
+    '   reminded: activated after all three reminders; expired: all three reminders, then the expiry.',
     table(
       [
         'outcome',
