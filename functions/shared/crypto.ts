@@ -12,6 +12,11 @@ export const isRequestId = (value: string): boolean => /^sar_[0-9A-HJKMNP-TV-Z]{
 /** Partner API keys: 256 random bits. Only their SHA-256 is stored (high-entropy, so no slow hash needed). */
 export const newApiKey = (): string => `sak_${randomBytes(32).toString('base64url')}`;
 
+/** Time-ordered, so events and deliveries sort by when they happened. */
+export const newEventId = (): string => `evt_${ulid()}`;
+
+export const newEndpointId = (): string => `whe_${ulid()}`;
+
 export const newPartnerId = (): string => `ptn_${ulid()}`;
 
 export const newErrorId = (): string => `err_${ulid()}`;
