@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { EventType } from '../domain/events.ts';
 import { type CloseGuard, closingOf, isOwnedBy } from '../domain/lifecycle.ts';
 import type {
   ActivationWait,
@@ -10,7 +11,14 @@ import type {
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
 import { RequestStatus } from '../shared/status.ts';
 import { RequestCorrections } from './request-corrections.ts';
-import { requestItem, STATUS_NAME, toRequest } from './request-items.ts';
+import {
+  APPEND_EVENT,
+  appendEventValues,
+  changeEventValues,
+  requestItem,
+  STATUS_NAME,
+  toRequest,
+} from './request-items.ts';
 import { queryPartnerRequests } from './request-list-query.ts';
 import {
   type ConditionalUpdate,
@@ -119,8 +127,7 @@ export class DynamoRequestStore implements RequestStore {
       ConditionExpression: condition,
       // Stays in the sweep index (a pending request is in it) with a near sweepAt: if the
       // signal or the outcome e-mails get lost, the sweep completes them.
-      UpdateExpression:
-        'SET #status = :to, #timestamp = :at, closeReason = :reason, history = list_append(history, :change), sweepAt = :sweepAt, declineReason = :declineReason',
+      UpdateExpression: `SET #status = :to, #timestamp = :at, closeReason = :reason, history = list_append(history, :change), sweepAt = :sweepAt, declineReason = :declineReason, ${APPEND_EVENT}`,
       ExpressionAttributeNames: { ...STATUS_NAME, '#timestamp': closing.timestampField },
       ExpressionAttributeValues: {
         ':pending': RequestStatus.PENDING_ACTIVATION,
@@ -130,6 +137,7 @@ export class DynamoRequestStore implements RequestStore {
         ':declineReason': closing.declineReason,
         ':reason': closing.closeReason,
         ':change': [closing.change],
+        ...appendEventValues(closing.event),
         ...(options.partnerId ? { ':partnerId': options.partnerId } : {}),
         ...(options.dueBy ? { ':dueBy': options.dueBy.toISOString() } : {}),
         ...(options.codeHash ? { ':codeHash': options.codeHash } : {}),
@@ -174,13 +182,14 @@ export class DynamoRequestStore implements RequestStore {
       // Still pending, and still at the expiry the new one was checked against. The reminders
       // follow the new date (planned by the caller from it).
       ConditionExpression: '#status = :pending AND expiresAt = :from',
-      UpdateExpression: 'SET expiresAt = :to, nextReminderAt = :next',
+      UpdateExpression: `SET expiresAt = :to, nextReminderAt = :next, sweepAt = :sweepAt, ${APPEND_EVENT}`,
       ExpressionAttributeNames: STATUS_NAME,
       ExpressionAttributeValues: {
         ':pending': RequestStatus.PENDING_ACTIVATION,
         ':from': change.from,
         ':to': change.to,
         ':next': change.nextReminderAt,
+        ...changeEventValues(EventType.UPDATED, this.now()),
       },
     });
   }
@@ -190,6 +199,10 @@ export class DynamoRequestStore implements RequestStore {
     correction: RequestCorrection,
   ): Promise<SmartAccountRequest | undefined> {
     return this.changes.correct(requestId, correction);
+  }
+
+  clearPendingEvents(requestId: string, eventIds: readonly string[]): Promise<void> {
+    return this.changes.clearPendingEvents(requestId, eventIds);
   }
 
   recordReminder(requestId: string, key: string): Promise<void> {

@@ -1,8 +1,9 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { EventType } from '../domain/events.ts';
 import type { RequestCorrection } from '../domain/ports.ts';
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
 import { RequestStatus } from '../shared/status.ts';
-import { STATUS_NAME, toRequest } from './request-items.ts';
+import { APPEND_EVENT, changeEventValues, STATUS_NAME, toRequest } from './request-items.ts';
 import { type ConditionalUpdate, storeCall, updateItemIf } from './store-errors.ts';
 import { keys } from './table-keys.ts';
 
@@ -41,6 +42,8 @@ export class RequestCorrections {
     const sets = [
       ...fields.map((_, index) => `#f${index} = :f${index}`),
       ...(newLink ? ['codeNonce = :newNonce', 'codeHash = :newHash'] : []),
+      'sweepAt = :sweepAt',
+      APPEND_EVENT,
     ];
     const corrected = await this.updateIf(requestId, {
       // mayCorrect: pending, the partner's own, and still the link it was planned against.
@@ -61,6 +64,7 @@ export class RequestCorrections {
         ...(correction.seenNonce ? { ':seenNonce': correction.seenNonce } : {}),
         ...(newLink ? { ':newNonce': newLink.codeNonce, ':newHash': newLink.codeHash } : {}),
         ...Object.fromEntries(fields.map(([, value], index) => [`:f${index}`, value])),
+        ...changeEventValues(EventType.UPDATED, new Date()),
       },
     });
     // The old link stops resolving at the write above (findByCodeHash checks the request's
@@ -82,8 +86,13 @@ export class RequestCorrections {
     await this.updateIf(requestId, {
       // Once per key: ADD to a string set repeats harmlessly, the counter would not.
       ConditionExpression: 'attribute_exists(PK) AND NOT contains(sentEmails, :keyString)',
-      UpdateExpression: 'ADD sentEmails :key, remindersSent :one',
-      ExpressionAttributeValues: { ':key': new Set([key]), ':keyString': key, ':one': 1 },
+      UpdateExpression: `SET sweepAt = :sweepAt, ${APPEND_EVENT} ADD sentEmails :key, remindersSent :one`,
+      ExpressionAttributeValues: {
+        ':key': new Set([key]),
+        ':keyString': key,
+        ':one': 1,
+        ...changeEventValues(EventType.REMINDER_SENT, new Date()),
+      },
     });
   }
 
@@ -101,6 +110,25 @@ export class RequestCorrections {
         ':from': change.from,
         ':to': change.to,
       },
+    });
+  }
+
+  async clearPendingEvents(requestId: string, eventIds: readonly string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    await this.updateIf(requestId, {
+      // The head of the list is still what was published; events appended meanwhile stay.
+      ConditionExpression: eventIds
+        .map((_, index) => `pendingEvents[${index}].id = :e${index}`)
+        .join(' AND '),
+      // Highest index first: DynamoDB removes the listed elements of the list as it was, dynalite
+      // one after the other (each removal shifts the rest); in this order both remove the same.
+      UpdateExpression: `REMOVE ${eventIds
+        .map((_, index) => `pendingEvents[${index}]`)
+        .reverse()
+        .join(', ')}`,
+      ExpressionAttributeValues: Object.fromEntries(
+        eventIds.map((id, index) => [`:e${index}`, id]),
+      ),
     });
   }
 

@@ -1,4 +1,7 @@
+import { type PendingEvent, pendingEvent } from '../domain/event-outbox.ts';
+import type { WebhookEventType } from '../domain/events.ts';
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
+import { SweepDelay, sweepAfter } from '../domain/sweep.ts';
 import { keys, SWEEP_INDEX, sweepShardOf } from './table-keys.ts';
 
 /** A request as its item in the table: key attributes for the item and the partner index. */
@@ -30,3 +33,23 @@ export const toRequest = (item: Record<string, unknown>): SmartAccountRequest =>
 
 /** `status` is a DynamoDB reserved word. */
 export const STATUS_NAME = { '#status': 'status' } as const;
+
+/**
+ * Appends the change's event to the request's outbox (functions/domain/event-outbox.ts) in the
+ * same write as the change; creates the list on a request stored before the outbox existed.
+ */
+export const APPEND_EVENT =
+  'pendingEvents = list_append(if_not_exists(pendingEvents, :noEvents), :event)';
+export const appendEventValues = (event: PendingEvent) => ({
+  ':noEvents': [],
+  ':event': [event],
+});
+
+/**
+ * A change of a pending request (PATCH, extend, reminder): its event, and a near `sweepAt` so
+ * the sweep publishes the event if the writer does not live to.
+ */
+export const changeEventValues = (type: WebhookEventType, at: Date) => ({
+  ...appendEventValues(pendingEvent(type, at)),
+  ':sweepAt': sweepAfter(at, SweepDelay.AFTER_CHANGE_SECONDS),
+});

@@ -12,6 +12,21 @@ export const keys = {
     PK: `IDEMPOTENCY#${scope}#${key}`,
     SK: 'IDEMPOTENCY',
   }),
+  /** In the request's own partition: its timeline is one Query, oldest first. */
+  requestEvent: (requestId: string, createdAt: string, eventId: string) => ({
+    PK: `REQUEST#${requestId}`,
+    SK: `EVENT#${createdAt}#${eventId}`,
+  }),
+  /** Under the partner's own partition: another partner's endpoint id addresses nothing. */
+  webhookEndpoint: (partnerId: string, endpointId: string) => ({
+    PK: `PARTNER#${partnerId}`,
+    SK: `ENDPOINT#${endpointId}`,
+  }),
+  /** An endpoint's deliveries, one partition per endpoint; event ids sort by time. */
+  delivery: (endpointId: string, eventId: string) => ({
+    PK: `ENDPOINT#${endpointId}`,
+    SK: `DELIVERY#${eventId}`,
+  }),
   partnerRequestsIndex: (partnerId: string) => `PARTNER#${partnerId}`,
   sweepShard: (shard: number) => `SWEEP#${shard}`,
 } as const;

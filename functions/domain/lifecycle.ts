@@ -1,4 +1,5 @@
 import { RequestStatus } from '../shared/status.ts';
+import { closeEventType, type PendingEvent, pendingEvent } from './event-outbox.ts';
 import type { SmartAccountRequest, StatusChange } from './smart-account-request.ts';
 import { SweepDelay, sweepAfter } from './sweep.ts';
 
@@ -91,6 +92,8 @@ export interface Closing {
   readonly sweepAt: string;
   /** The customer's words, for DECLINED only. */
   readonly declineReason: string | null;
+  /** Appended to the outbox in the same write (event-outbox.ts). */
+  readonly event: PendingEvent;
 }
 
 export const closingOf = (
@@ -108,6 +111,7 @@ export const closingOf = (
     change: { status: to, at: time },
     sweepAt: sweepAfter(at, SweepDelay.AFTER_CLOSE_SECONDS),
     declineReason: to === RequestStatus.DECLINED ? (declineReason ?? null) : null,
+    event: pendingEvent(closeEventType(to), at),
   };
 };
 
@@ -122,6 +126,7 @@ export const applyClosing = (
   history: [...request.history, closing.change],
   sweepAt: closing.sweepAt,
   declineReason: closing.declineReason,
+  pendingEvents: [...(request.pendingEvents ?? []), closing.event],
 });
 
 /**

@@ -126,6 +126,11 @@ export interface RequestStore {
   ): Promise<
     { ok: true; request: SmartAccountRequest } | { ok: false; request?: SmartAccountRequest }
   >;
+  /**
+   * Removes published events from the outbox: the first `eventIds.length` entries, only while
+   * they are still these (another publisher may have removed them first).
+   */
+  clearPendingEvents(requestId: string, eventIds: readonly string[]): Promise<void>;
   /** Remembers one sent outcome e-mail so a retried Settle never sends it twice. */
   recordSentEmail(requestId: string, key: string): Promise<void>;
   /**

@@ -11,6 +11,8 @@ import {
   mayTakeOver,
   standingOf,
 } from './domain-lock.ts';
+import { pendingEvent } from './event-outbox.ts';
+import { EventType } from './events.ts';
 import { CloseReason } from './lifecycle.ts';
 import type { DomainLocks, RequestStore, Workflow } from './ports.ts';
 import { DEFAULT_REMINDER_OFFSETS_SECONDS, nextReminderAfter } from './reminders.ts';
@@ -80,6 +82,7 @@ export class RequestIntake {
         createdAt,
       ),
       executionAttempt: 1,
+      pendingEvents: [pendingEvent(EventType.CREATED, createdAt)],
       // Unsettled from the start: if the execution never starts, the sweep starts it.
       sweepAt: sweepAfter(createdAt, SweepDelay.AFTER_CREATE_SECONDS),
     };

@@ -1,4 +1,5 @@
 import { RequestStatus } from '../shared/status.ts';
+import type { PendingEvent } from './event-outbox.ts';
 import type { SmartAccountRequestResource } from './resource-schemas.ts';
 
 export type StatusChange = Readonly<SmartAccountRequestResource['history'][number]>;
@@ -47,6 +48,8 @@ export interface SmartAccountRequest
   readonly sweepAt?: string;
   /** How often the sweep had to repair this request. */
   readonly sweepRepairs?: number;
+  /** Events of changes not published yet: the outbox (event-outbox.ts). */
+  readonly pendingEvents?: readonly PendingEvent[];
 }
 
 /**

@@ -59,6 +59,11 @@ export const SweepDelay = {
   AFTER_CLOSE_SECONDS: 10,
   /** A waiting execution wakes at `wakeAt`; this covers the retries of its next steps. */
   AFTER_WAKE_SECONDS: 900,
+  /**
+   * A change's event is published right after its write; if the writer crashed first, the
+   * sweep publishes it this soon.
+   */
+  AFTER_CHANGE_SECONDS: 60,
 } as const;
 
 export const sweepAfter = (from: Date | string, seconds: number): string =>

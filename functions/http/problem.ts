@@ -4,6 +4,7 @@ import {
   Dependency,
   DependencyUnavailable,
   DomainTaken,
+  EndpointLimitReached,
   type FieldError,
   IdempotencyInProgress,
   IdempotencyKeyReused,
@@ -40,6 +41,7 @@ const PLAIN_PROBLEMS: readonly [
   [NotFound, 'not-found', 'Not found', 404],
   [DomainTaken, 'domain-taken', 'Domain taken', 409],
   [NotPending, 'not-pending', 'Not pending', 409],
+  [EndpointLimitReached, 'endpoint-limit-reached', 'Endpoint limit reached', 409],
   [PayloadTooLarge, 'payload-too-large', 'Payload too large', 413],
   [UnsupportedMediaType, 'unsupported-media-type', 'Unsupported media type', 415],
   [IdempotencyKeyReused, 'idempotency-key-reused', 'Idempotency-Key reused', 422],
@@ -56,6 +58,7 @@ export const RETRY_AFTER_SECONDS: Readonly<Record<Dependency, number>> = {
   [Dependency.TABLE]: 1,
   [Dependency.WORKFLOW]: 2,
   [Dependency.EMAIL]: 1,
+  [Dependency.EVENTS]: 1,
 };
 
 export const retryAfterFor = (error: DependencyUnavailable): number =>

@@ -47,6 +47,11 @@ export class DomainTaken extends AppError {
   }
 }
 
+/** 409: the partner has as many webhook endpoints as allowed. */
+export class EndpointLimitReached extends AppError {
+  override readonly name = 'EndpointLimitReached';
+}
+
 /** 409: the request is not PENDING_ACTIVATION any more (cancel, resend). */
 export class NotPending extends AppError {
   override readonly name = 'NotPending';
@@ -85,6 +90,7 @@ export const Dependency = {
   TABLE: 'DynamoDB',
   WORKFLOW: 'StepFunctions',
   EMAIL: 'SES',
+  EVENTS: 'EventBridge',
 } as const;
 export type Dependency = (typeof Dependency)[keyof typeof Dependency];
 

@@ -5,6 +5,8 @@ import {
 } from '../../functions/adapters/list-cursor.ts';
 import { keys } from '../../functions/adapters/table-keys.ts';
 import type { DomainLock } from '../../functions/domain/domain-lock.ts';
+import { pendingEvent } from '../../functions/domain/event-outbox.ts';
+import { EventType, type WebhookEventType } from '../../functions/domain/events.ts';
 import {
   applyClosing,
   type CloseGuard,
@@ -27,6 +29,7 @@ import type {
   RequestStore,
 } from '../../functions/domain/ports.ts';
 import type { SmartAccountRequest } from '../../functions/domain/smart-account-request.ts';
+import { SweepDelay, sweepAfter } from '../../functions/domain/sweep.ts';
 import { RequestStatus } from '../../functions/shared/status.ts';
 
 export const NOW = new Date('2026-11-25T10:00:00.000Z');
@@ -57,6 +60,17 @@ export const aRequest = (overrides: Partial<SmartAccountRequest> = {}): SmartAcc
   history: [{ status: RequestStatus.PENDING_ACTIVATION, at: NOW.toISOString() }],
   resendCount: 0,
   ...overrides,
+});
+
+/** A change's event in the outbox and a near sweep, as the DynamoDB adapter writes them. */
+const withEvent = (
+  request: SmartAccountRequest,
+  type: WebhookEventType,
+  at: Date,
+): SmartAccountRequest => ({
+  ...request,
+  pendingEvents: [...(request.pendingEvents ?? []), pendingEvent(type, at)],
+  sweepAt: sweepAfter(at, SweepDelay.AFTER_CHANGE_SECONDS),
 });
 
 const cursorKeyOf = (request: SmartAccountRequest): CursorKey => ({
@@ -162,7 +176,11 @@ export class InMemoryRequestStore implements RequestStore {
     if (current?.status !== RequestStatus.PENDING_ACTIVATION || current.expiresAt !== change.from) {
       return undefined;
     }
-    const extended = { ...current, expiresAt: change.to, nextReminderAt: change.nextReminderAt };
+    const extended = {
+      ...withEvent(current, EventType.UPDATED, this.now()),
+      expiresAt: change.to,
+      nextReminderAt: change.nextReminderAt,
+    };
     this.requests.set(requestId, extended);
     return extended;
   }
@@ -178,13 +196,24 @@ export class InMemoryRequestStore implements RequestStore {
     if (!current || !mayCorrect(current, correction.partnerId, correction.seenNonce)) {
       return undefined;
     }
-    const { activationSentAt: _unsentWithANewLink, ...rest } = current;
+    const { activationSentAt: _unsentWithANewLink, ...rest } = withEvent(
+      current,
+      EventType.UPDATED,
+      this.now(),
+    );
     const corrected: SmartAccountRequest = newLink
       ? { ...rest, ...correction.fields, codeNonce: newLink.codeNonce, codeHash: newLink.codeHash }
-      : { ...current, ...correction.fields };
+      : { ...withEvent(current, EventType.UPDATED, this.now()), ...correction.fields };
     this.requests.set(requestId, corrected);
     if (newLink?.replaces) this.codes.delete(newLink.replaces);
     return corrected;
+  }
+
+  async clearPendingEvents(requestId: string, eventIds: readonly string[]): Promise<void> {
+    const current = this.requests.get(requestId);
+    const pending = current?.pendingEvents ?? [];
+    if (!current || !eventIds.every((id, index) => pending[index]?.id === id)) return;
+    this.requests.set(requestId, { ...current, pendingEvents: pending.slice(eventIds.length) });
   }
 
   async recordReminder(requestId: string, key: string): Promise<void> {
@@ -192,7 +221,7 @@ export class InMemoryRequestStore implements RequestStore {
     const current = this.requests.get(requestId);
     if (!current || current.sentEmails?.has(key)) return;
     this.requests.set(requestId, {
-      ...current,
+      ...withEvent(current, EventType.REMINDER_SENT, this.now()),
       sentEmails: new Set([...(current.sentEmails ?? []), key]),
       remindersSent: (current.remindersSent ?? 0) + 1,
     });

@@ -443,6 +443,48 @@ describe.each(backends)('the request store on %s', (_name, open) => {
       );
     });
 
+    it('appends each change to the outbox in its own write, and clears only what was published', async () => {
+      const request = await stored({
+        pendingEvents: [
+          {
+            id: 'evt_created',
+            type: 'smart_account_request.created',
+            createdAt: NOW.toISOString(),
+          },
+        ],
+        nextReminderAt: '2027-01-24T10:00:00.000Z',
+      });
+      await requests.extend(request.id, {
+        from: request.expiresAt,
+        to: '2027-03-23T10:00:00.000Z',
+        nextReminderAt: null,
+      });
+      await requests.recordReminder(request.id, 'reminder:2027-01-24T10:00:00.000Z');
+      await requests.correct(request.id, {
+        partnerId: request.partnerId,
+        fields: { locale: 'nl' },
+        seenNonce: undefined,
+      });
+      await requests.close(request.id, 'ACTIVE');
+      const types = (await requests.get(request.id))?.pendingEvents?.map((event) => event.type);
+      expect(types).toEqual([
+        'smart_account_request.created',
+        'smart_account_request.updated',
+        'smart_account_request.reminder_sent',
+        'smart_account_request.updated',
+        'smart_account_request.activated',
+      ]);
+
+      const ids = (await requests.get(request.id))?.pendingEvents?.map((event) => event.id) ?? [];
+      // Another publisher's stale view does not remove anything.
+      await requests.clearPendingEvents(request.id, ['evt_other']);
+      expect((await requests.get(request.id))?.pendingEvents).toHaveLength(5);
+      await requests.clearPendingEvents(request.id, ids.slice(0, 2));
+      expect((await requests.get(request.id))?.pendingEvents?.map((event) => event.id)).toEqual(
+        ids.slice(2),
+      );
+    });
+
     it('counts a reminder once per key, and records its key with the sent e-mails', async () => {
       const request = await stored({ remindersSent: 0 });
 
