@@ -43,4 +43,6 @@ export const config = {
   sweepPeriodSeconds: () => integer('SWEEP_INTERVAL_SECONDS', 300),
   activationSecretValue: () => process.env.ACTIVATION_SECRET || undefined,
   activationSecretArn: () => process.env.ACTIVATION_SECRET_ARN || undefined,
+  /** Webhooks may also go to http:// and loopback: set by `npm start` only, never by the CDK. */
+  webhookAllowLocal: () => process.env.WEBHOOK_ALLOW_LOCAL === 'true',
 } as const;
