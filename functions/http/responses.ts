@@ -15,3 +15,10 @@ export const json = (
   },
   body: JSON.stringify(body),
 });
+
+/** 204: done, nothing to say (a DELETE). */
+export const noContent = (): APIGatewayProxyResult => ({
+  statusCode: 204,
+  headers: { 'Cache-Control': 'no-store', ...jsonSecurityHeaders },
+  body: '',
+});
