@@ -144,36 +144,52 @@ export class ApiClient {
   /**
    * @param {string} method
    * @param {string} path appended to the collection's path
-   * @param {{ body?: unknown, headers?: Record<string, string> }} [options]
-   * @returns {Promise<unknown>} the parsed JSON body of a 2xx answer
+   * @param {SendOptions} [options]
    */
-  async #send(method, path, { body, headers = {} } = {}) {
-    /** @type {Response} */
-    let response;
-    try {
-      response = await fetch(`${this.#base}${path}`, {
-        method,
-        headers: {
-          Accept: 'application/json, application/problem+json',
-          Authorization: `Bearer ${this.#key() ?? ''}`,
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          ...headers,
-        },
-        body: body === undefined ? null : JSON.stringify(body),
-        cache: 'no-store',
-      });
-    } catch (error) {
-      throw new ServiceUnreachable(error);
-    }
-    const data = parseJson(await response.text());
-    if (response.ok) return data;
-    if (response.status === 401) this.#onUnauthorized();
-    // Error answers are problem+json by contract; anything else (a proxy's HTML) says nothing.
-    throw new ApiError(
-      response.status,
-      isObject(data) ? /** @type {Partial<Problem>} */ (data) : {},
+  #send(method, path, options) {
+    return sendJson(
+      { base: this.#base, key: this.#key, onUnauthorized: this.#onUnauthorized },
+      method,
+      path,
+      options,
     );
   }
+}
+
+/** @typedef {{ body?: unknown, headers?: Record<string, string> }} SendOptions */
+
+/**
+ * One call of the partner API, for every collection's client: the key at each call, JSON in
+ * and out, a problem+json answer as an ApiError, and `onUnauthorized` on any 401.
+ * @param {ApiClientOptions} client
+ * @param {string} method
+ * @param {string} path appended to the collection's path
+ * @param {SendOptions} [options]
+ * @returns {Promise<unknown>} the parsed JSON body of a 2xx answer
+ */
+export async function sendJson(client, method, path, { body, headers = {} } = {}) {
+  /** @type {Response} */
+  let response;
+  try {
+    response = await fetch(`${client.base}${path}`, {
+      method,
+      headers: {
+        Accept: 'application/json, application/problem+json',
+        Authorization: `Bearer ${client.key() ?? ''}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+      cache: 'no-store',
+    });
+  } catch (error) {
+    throw new ServiceUnreachable(error);
+  }
+  const data = parseJson(await response.text());
+  if (response.ok) return data;
+  if (response.status === 401) client.onUnauthorized();
+  // Error answers are problem+json by contract; anything else (a proxy's HTML) says nothing.
+  throw new ApiError(response.status, isObject(data) ? /** @type {Partial<Problem>} */ (data) : {});
 }
 
 /** @param {string} text */

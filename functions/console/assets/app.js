@@ -9,6 +9,8 @@ import { RequestPage } from './request-page.js';
 import { ReviewDialog } from './review-dialog.js';
 import { listHash, routeOf } from './routes.js';
 import { Session } from './session.js';
+import { WebhookApi } from './webhooks-api.js';
+import { WebhooksPage } from './webhooks-page.js';
 
 /**
  * Partner console for the Smart Account Requests API: native ES modules with no build step,
@@ -26,6 +28,14 @@ const api = new ApiClient({
   onUnauthorized: () => session.end(t('keyRejected')),
 });
 
+const webhooks = new WebhooksPage({
+  api: new WebhookApi({
+    base: new URL('../v1/webhook-endpoints', import.meta.url).pathname,
+    key: () => session.key,
+    onUnauthorized: () => session.end(t('keyRejected')),
+  }),
+});
+
 /** @type {Session} */
 const session = new Session({
   verify: async () => {
@@ -38,11 +48,18 @@ const session = new Session({
     form.reset();
     list.reset();
     page.close();
+    webhooks.reset();
     showListView();
+    markCurrentNav(null);
     // The next partner to sign in in this tab starts at the list, not at this one's request.
     history.replaceState(null, '', `${location.pathname}${location.search}`);
   },
-  landing: () => (page.openId ? byId('request-title') : byId('accountName')),
+  landing: () =>
+    page.openId
+      ? byId('request-title')
+      : webhooks.isOpen
+        ? byId('webhooks-title')
+        : byId('accountName'),
 });
 
 const form = new RequestForm({
@@ -96,6 +113,19 @@ function showListView(shown = true) {
 }
 
 /**
+ * The navigation names the part of the console shown (`aria-current`), for sighted and
+ * screen reader users alike; a request's page belongs to the requests.
+ * @param {'list' | 'request' | 'webhooks' | null} view
+ */
+function markCurrentNav(view) {
+  const current = view === 'webhooks' ? 'nav-webhooks' : view ? 'nav-requests' : null;
+  for (const id of ['nav-requests', 'nav-webhooks']) {
+    if (id === current) byId(id).setAttribute('aria-current', 'page');
+    else byId(id).removeAttribute('aria-current');
+  }
+}
+
+/**
  * Shows the view the URL's hash names (routes.js). Closing a request's page brings the list
  * back up to date (the page's actions may have changed the request) and focus back to the
  * request's row.
@@ -104,6 +134,15 @@ async function showRoute() {
   if (!session.key) return;
   const route = routeOf(location.hash);
   if (!route) return;
+  markCurrentNav(route.view);
+  if (route.view === 'webhooks') {
+    if (webhooks.isOpen) return;
+    page.close();
+    showListView(false);
+    await webhooks.open();
+    return;
+  }
+  webhooks.close();
   if (route.view === 'request') {
     if (page.openId === route.id) return;
     showListView(false);
@@ -130,6 +169,7 @@ control('ui-language').addEventListener('change', (event) => {
   list.render();
   review.render();
   if (page.openId) page.render();
+  webhooks.render();
 });
 
 session.resume();

@@ -1,4 +1,5 @@
 /** @import { Request } from './api-client.js' */
+/** @import { Endpoint } from './webhooks-api.js' */
 import { ApiError, ServiceUnreachable } from './api-client.js';
 import { byId, h } from './dom.js';
 import { t } from './i18n.js';
@@ -25,6 +26,8 @@ const actionRegions = [
   'review-error',
   'request-status',
   'request-alert',
+  'webhooks-status',
+  'webhooks-alert',
 ];
 
 export function clearMessages() {
@@ -36,6 +39,13 @@ export function clearMessages() {
  * @param {Pick<Request, 'accountName' | 'accountDomain'>} request
  */
 export const accountLabel = (request) => `${request.accountName} (${request.accountDomain})`;
+
+/**
+ * How messages name a webhook endpoint: its description when it has one, and its URL.
+ * @param {Pick<Endpoint, 'url' | 'description'>} endpoint
+ */
+export const endpointLabel = (endpoint) =>
+  endpoint.description ? `${endpoint.description} (${endpoint.url})` : endpoint.url;
 
 /**
  * A failure as text a partner can quote to support: what went wrong and the error id.
