@@ -34,7 +34,13 @@ export interface ServedRoute extends Route {
   readonly module: string;
 }
 
-/** A `${...FunctionArn}` placeholder of statemachines/smart-account-request.asl.json. */
+/** The state machines: one execution per request, one per webhook delivery. */
+export type WorkflowMachine = 'request' | 'delivery';
+
+export const machineOf = (trigger: { readonly machine?: WorkflowMachine }): WorkflowMachine =>
+  trigger.machine ?? 'request';
+
+/** A `${...FunctionArn}` placeholder of a statemachines/*.asl.json file. */
 export type WorkflowSubstitution = `${string}FunctionArn`;
 
 /** Events from AWS services, by what they are; infra/ turns each into an EventBridge rule. */
@@ -45,8 +51,15 @@ export type Trigger =
   | { readonly kind: 'routes'; readonly routes: readonly Route[] }
   /** The REQUEST authorizer of every `Auth.PARTNER` route. */
   | { readonly kind: 'authorizer' }
-  /** Invoked by the state machine at the task whose Resource is this substitution. */
-  | { readonly kind: 'workflowTask'; readonly substitution: WorkflowSubstitution }
+  /**
+   * Invoked by a state machine at the task whose Resource is this substitution: the request's
+   * (statemachines/smart-account-request.asl.json) unless `machine` says the delivery one.
+   */
+  | {
+      readonly kind: 'workflowTask';
+      readonly substitution: WorkflowSubstitution;
+      readonly machine?: WorkflowMachine;
+    }
   | { readonly kind: 'event'; readonly source: EventSource }
   /** Invoked at a fixed rate (an EventBridge rule on AWS, a timer in the local stack). */
   | { readonly kind: 'schedule'; readonly everyMinutes: number };
@@ -80,6 +93,12 @@ export interface Uses {
   readonly activationTimeout?: true;
   /** Plans reminders from the reminder offsets. */
   readonly reminders?: true;
+  /** Publishes the events of its changes: PutEvents on the stack's bus. */
+  readonly events?: true;
+  /** Starts webhook deliveries: StartExecution on the delivery state machine. */
+  readonly deliveries?: true;
+  /** Plans delivery retries from WEBHOOK_RETRY_SECONDS. */
+  readonly webhookRetries?: true;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: every handler takes its own event and result types
@@ -102,6 +121,7 @@ const partner = (method: HttpMethod, path: string): Route => ({ method, path, au
 const open = (method: HttpMethod, path: string): Route => ({ method, path, auth: Auth.NONE });
 
 const REQUESTS = '/v1/smart-account-requests';
+const ENDPOINTS = '/v1/webhook-endpoints';
 
 export const catalog: readonly FunctionEntry[] = [
   {
@@ -134,6 +154,8 @@ export const catalog: readonly FunctionEntry[] = [
     trigger: routes(partner('POST', REQUESTS)),
     // publicBaseUrl: the Location header.
     uses: {
+      events: true,
+      deliveries: true,
       table: 'readWrite',
       workflow: ['startExecution'],
       publicBaseUrl: true,
@@ -163,14 +185,27 @@ export const catalog: readonly FunctionEntry[] = [
     module: 'api/extend-request',
     load: () => import('./api/extend-request.ts'),
     trigger: routes(partner('POST', `${REQUESTS}/{id}/extend`)),
-    uses: { table: 'readWrite', reminders: true },
+    uses: { events: true, deliveries: true, table: 'readWrite', reminders: true },
   },
   {
     module: 'api/correct-request',
     load: () => import('./api/correct-request.ts'),
     trigger: routes(partner('PATCH', `${REQUESTS}/{id}`)),
     // A new customer address is mailed its new link at once.
-    uses: { table: 'readWrite', mail: true, activationSecret: true, publicBaseUrl: true },
+    uses: {
+      events: true,
+      deliveries: true,
+      table: 'readWrite',
+      mail: true,
+      activationSecret: true,
+      publicBaseUrl: true,
+    },
+  },
+  {
+    module: 'api/request-timeline',
+    load: () => import('./api/request-timeline.ts'),
+    trigger: routes(partner('GET', `${REQUESTS}/{id}/events`)),
+    uses: { table: 'read' },
   },
   {
     module: 'api/resend-activation',
@@ -201,6 +236,8 @@ export const catalog: readonly FunctionEntry[] = [
     trigger: { kind: 'workflowTask', substitution: 'WakeFunctionArn' },
     // Sends the reminder that is due (the link again) and plans the next one.
     uses: {
+      events: true,
+      deliveries: true,
       table: 'readWrite',
       mail: true,
       activationSecret: true,
@@ -224,13 +261,25 @@ export const catalog: readonly FunctionEntry[] = [
     module: 'workflow/settle-request',
     load: () => import('./workflow/settle-request.ts'),
     trigger: { kind: 'workflowTask', substitution: 'SettleRequestFunctionArn' },
-    uses: { table: 'readWrite', mail: true },
+    uses: { events: true, deliveries: true, table: 'readWrite', mail: true },
+  },
+  {
+    module: 'webhooks/deliver-webhook',
+    load: () => import('./webhooks/deliver-webhook.ts'),
+    trigger: {
+      kind: 'workflowTask',
+      substitution: 'DeliverWebhookFunctionArn',
+      machine: 'delivery',
+    },
+    uses: { table: 'readWrite', webhookRetries: true },
   },
   {
     module: 'workflow/sweep-requests',
     load: () => import('./workflow/sweep-requests.ts'),
     trigger: { kind: 'schedule', everyMinutes: 5 },
     uses: {
+      events: true,
+      deliveries: true,
       table: 'readWrite',
       indexes: ['Sweep'],
       workflow: ['startExecution', 'describeExecution', 'sendTaskSuccess', 'sendTaskFailure'],
@@ -241,6 +290,51 @@ export const catalog: readonly FunctionEntry[] = [
     load: () => import('./events/ses-feedback.ts'),
     trigger: { kind: 'event', source: 'sesFeedback' },
     uses: { table: 'readWrite', workflow: ['sendTaskFailure'] },
+  },
+  {
+    module: 'api/webhooks/create-endpoint',
+    load: () => import('./api/webhooks/create-endpoint.ts'),
+    trigger: routes(partner('POST', ENDPOINTS)),
+    // readWrite: the endpoint and its slot on the partner's profile.
+    uses: { table: 'readWrite' },
+  },
+  {
+    module: 'api/webhooks/list-endpoints',
+    load: () => import('./api/webhooks/list-endpoints.ts'),
+    trigger: routes(partner('GET', ENDPOINTS)),
+    uses: { table: 'read' },
+  },
+  {
+    module: 'api/webhooks/delete-endpoint',
+    load: () => import('./api/webhooks/delete-endpoint.ts'),
+    trigger: routes(partner('DELETE', `${ENDPOINTS}/{id}`)),
+    uses: { table: 'readWrite' },
+  },
+  {
+    module: 'api/webhooks/rotate-secret',
+    load: () => import('./api/webhooks/rotate-secret.ts'),
+    trigger: routes(partner('POST', `${ENDPOINTS}/{id}/rotate-secret`)),
+    uses: { table: 'readWrite' },
+  },
+  {
+    module: 'api/webhooks/test-endpoint',
+    load: () => import('./api/webhooks/test-endpoint.ts'),
+    trigger: routes(partner('POST', `${ENDPOINTS}/{id}/test`)),
+    // Stores the test event's delivery and starts it.
+    uses: { table: 'readWrite', deliveries: true },
+  },
+  {
+    module: 'api/webhooks/list-deliveries',
+    load: () => import('./api/webhooks/list-deliveries.ts'),
+    trigger: routes(partner('GET', `${ENDPOINTS}/{id}/deliveries`)),
+    uses: { table: 'read' },
+  },
+  {
+    module: 'api/webhooks/redeliver',
+    load: () => import('./api/webhooks/redeliver.ts'),
+    trigger: routes(partner('POST', `${ENDPOINTS}/{id}/deliveries/{eventId}/redeliver`)),
+    // Reopens the delivery and starts it again.
+    uses: { table: 'readWrite', deliveries: true },
   },
 ];
 
@@ -258,6 +352,9 @@ export const SETTINGS_OF_USE = {
   publicBaseUrl: ['PUBLIC_BASE_URL'],
   activationTimeout: ['ACTIVATION_TIMEOUT_SECONDS'],
   reminders: ['ACTIVATION_REMINDER_SECONDS'],
+  events: ['EVENT_BUS_NAME'],
+  deliveries: ['DELIVERY_STATE_MACHINE_ARN'],
+  webhookRetries: ['WEBHOOK_RETRY_SECONDS'],
 } as const satisfies Record<keyof Uses, readonly string[]>;
 
 export type SettingName = (typeof SETTINGS_OF_USE)[keyof Uses][number];

@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { parseReminderOffsets } from '../functions/domain/reminders.ts';
+import { parseRetrySeconds } from '../functions/domain/webhook-retries.ts';
 
 /**
  * Everything a deployment may choose, read from CDK context (`cdk.json` or `-c key=value`).
@@ -22,6 +23,8 @@ export interface DeploymentSettings {
   readonly activationTimeoutSeconds: number;
   /** Reminder offsets, seconds before expiry (functions/domain/reminders.ts). */
   readonly activationReminderSeconds: readonly number[];
+  /** Delays between webhook delivery attempts (functions/domain/webhook-retries.ts). */
+  readonly webhookRetrySeconds: readonly number[];
   /** Subscribed to the alarm topic when given. */
   readonly alarmEmail: string | undefined;
   /**
@@ -141,6 +144,17 @@ export const readDeploymentSettings = (node: Node): DeploymentSettings => {
     );
   }
 
+  const retryText = text('webhookRetrySeconds');
+  let webhookRetrySeconds: readonly number[];
+  try {
+    webhookRetrySeconds = parseRetrySeconds(retryText);
+  } catch (error) {
+    throw new InvalidSettingError(
+      `webhookRetrySeconds "${retryText}" must be a comma-separated list of positive whole seconds`,
+      { cause: error },
+    );
+  }
+
   return {
     stackName,
     stageName,
@@ -149,6 +163,7 @@ export const readDeploymentSettings = (node: Node): DeploymentSettings => {
     publicBaseUrl,
     activationTimeoutSeconds,
     activationReminderSeconds,
+    webhookRetrySeconds,
     alarmEmail,
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
   };

@@ -8,6 +8,8 @@ import type { IConstruct } from 'constructs';
 export interface AcknowledgedConstructs {
   readonly functionRoles: readonly iam.IRole[];
   readonly stateMachineRole: iam.IRole;
+  /** The webhook-delivery machine's role: the same log-delivery and X-Ray wildcards. */
+  readonly deliveryMachineRole: iam.IRole;
   readonly stateMachine: sfn.StateMachine;
   /** Roles of the functions that describe executions (the sweep). */
   readonly executionDescriberRoles: readonly iam.IRole[];
@@ -35,7 +37,7 @@ export const NAG_ACKNOWLEDGEMENTS = {
     reason:
       'Step Functions log delivery (logs:CreateLogDelivery and related) and X-Ray ' +
       '(xray:PutTraceSegments and related) support no resource-level permissions. ' +
-      'lambda:InvokeFunction is limited to the three workflow function ARNs.',
+      'lambda:InvokeFunction is limited to the exact ARNs of the functions the machine invokes.',
   },
   describeOwnExecutions: {
     id: 'AwsSolutions-IAM5[Resource::<executions of the state machine>:*]',
@@ -100,6 +102,7 @@ export const acknowledgeNagFindings = (constructs: AcknowledgedConstructs): void
 
   for (const role of constructs.functionRoles) acknowledge(role, ack.functionXRay);
   acknowledge(constructs.stateMachineRole, ack.stateMachineLogsAndXRay);
+  acknowledge(constructs.deliveryMachineRole, ack.stateMachineLogsAndXRay);
   // cdk-nag names the finding after the resource as synthesized: the executions ARN that
   // stateMachine.grantExecution builds from the machine's name.
   const machineLogicalId = Stack.of(constructs.stateMachine).getLogicalId(

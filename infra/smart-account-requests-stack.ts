@@ -17,6 +17,7 @@ import {
   constructIdOf,
   entriesTriggeredBy,
   type FunctionEntry,
+  machineOf,
   onlyEntryTriggeredBy,
   routeTable,
   type SettingName,
@@ -27,7 +28,7 @@ import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { type CodeForModule, HandlerFunction } from './constructs/handler-function.ts';
 import { MailSending } from './constructs/mail-sending.ts';
 import { RequestTable } from './constructs/request-table.ts';
-import { RequestWorkflow } from './constructs/request-workflow.ts';
+import { DELIVERY_DEFINITION_FILE, RequestWorkflow } from './constructs/request-workflow.ts';
 import { ServiceAlarms } from './constructs/service-alarms.ts';
 import { ServiceApi } from './constructs/service-api.ts';
 import { ServiceDashboard } from './constructs/service-dashboard.ts';
@@ -99,21 +100,35 @@ export class SmartAccountRequestsStack extends Stack {
       feedbackHandler: functionOf(feedbackEntry.module),
     });
 
-    const workflowEntries = entriesTriggeredBy('workflowTask', entries);
-    for (const entry of workflowEntries) {
-      // The machine refers to these functions' ARNs; a function referring back to the machine
+    const allTasks = entriesTriggeredBy('workflowTask', entries);
+    const workflowEntries = allTasks.filter((entry) => machineOf(entry.trigger) === 'request');
+    const deliveryEntries = allTasks.filter((entry) => machineOf(entry.trigger) === 'delivery');
+    for (const entry of allTasks) {
+      // A machine refers to its functions' ARNs; a function referring back to its machine
       // (its ARN in the environment, a grant on it) would be a CloudFormation dependency cycle.
-      if (entry.uses.workflow?.length) {
+      const refersBack =
+        machineOf(entry.trigger) === 'request'
+          ? entry.uses.workflow?.length
+          : entry.uses.deliveries;
+      if (refersBack) {
         throw new Error(
           `functions/${entry.module}.ts is a workflow task and cannot also use the workflow`,
         );
       }
     }
+    const tasksOf = (tasks: typeof allTasks) =>
+      Object.fromEntries(
+        tasks.map((entry) => [entry.trigger.substitution, functionOf(entry.module)]),
+      );
     const workflow = new RequestWorkflow(this, 'Workflow', {
       stateMachineName: `${this.stackName}-request`,
-      functions: Object.fromEntries(
-        workflowEntries.map((entry) => [entry.trigger.substitution, functionOf(entry.module)]),
-      ),
+      functions: tasksOf(workflowEntries),
+      logRetention: LOG_RETENTION,
+    });
+    const deliveryWorkflow = new RequestWorkflow(this, 'Deliveries', {
+      stateMachineName: `${this.stackName}-webhook-delivery`,
+      definitionFile: DELIVERY_DEFINITION_FILE,
+      functions: tasksOf(deliveryEntries),
       logRetention: LOG_RETENTION,
     });
 
@@ -139,6 +154,11 @@ export class SmartAccountRequestsStack extends Stack {
       });
     }
 
+    // Every change of a request, for the deploying team's rules (docs/events.md).
+    const eventBus = new events.EventBus(this, 'EventBus', {
+      eventBusName: `${this.stackName}-events`,
+    });
+
     // Each function gets the settings its uses imply and nothing else (settingsOf), and the
     // grants they imply, through the constructs' own grant methods (grantUses).
     const settingValues: Record<SettingName, string> = {
@@ -150,8 +170,13 @@ export class SmartAccountRequestsStack extends Stack {
       ACTIVATION_SECRET_ARN: activationSecret.secretArn,
       ACTIVATION_TIMEOUT_SECONDS: String(settings.activationTimeoutSeconds),
       ACTIVATION_REMINDER_SECONDS: settings.activationReminderSeconds.join(','),
+      EVENT_BUS_NAME: eventBus.eventBusName,
+      DELIVERY_STATE_MACHINE_ARN: deliveryWorkflow.stateMachine.stateMachineArn,
+      WEBHOOK_RETRY_SECONDS: settings.webhookRetrySeconds.join(','),
     };
     const grantable = {
+      eventBus,
+      deliveryMachine: deliveryWorkflow.stateMachine,
       table: data.table,
       stateMachine: workflow.stateMachine,
       mail,
@@ -182,6 +207,11 @@ export class SmartAccountRequestsStack extends Stack {
       alarms: alarms.alarms,
     });
 
+    new CfnOutput(this, 'EventBusName', {
+      description: 'EventBridge bus with every change of a request (source smart-account-requests)',
+      value: eventBus.eventBusName,
+    });
+    new CfnOutput(this, 'EventBusArn', { value: eventBus.eventBusArn });
     new CfnOutput(this, 'ApiUrl', {
       description: 'Partner API, console and activation pages',
       value: api.restApi.url,
@@ -209,6 +239,7 @@ export class SmartAccountRequestsStack extends Stack {
     acknowledgeNagFindings({
       functionRoles: [...handlers.values()].map((handler) => handler.role),
       stateMachineRole: workflow.stateMachine.role,
+      deliveryMachineRole: deliveryWorkflow.stateMachine.role,
       stateMachine: workflow.stateMachine,
       executionDescriberRoles: entries
         .filter((entry) => entry.uses.workflow?.includes('describeExecution'))

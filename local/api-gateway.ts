@@ -89,7 +89,10 @@ export interface LocalApiGateway {
  * the REQUEST authorizer on partner routes (with its cache), and problem+json gateway
  * responses for 401/404/405/413.
  */
-export const createApiGateway = (): LocalApiGateway => {
+export const createApiGateway = (
+  /** Routes of the local stack itself (`GET /_local/events`), answered as JSON, no auth. */
+  localRoutes: Readonly<Record<string, () => unknown>> = {},
+): LocalApiGateway => {
   const authorizerCache = new Map<string, { context: Record<string, string>; until: number }>();
 
   let isReady = false;
@@ -143,6 +146,14 @@ export const createApiGateway = (): LocalApiGateway => {
     }
     const url = new URL(request.url ?? '/', 'http://local');
     const method = request.method ?? 'GET';
+    const local = localRoutes[`${method} ${url.pathname}`];
+    if (local) {
+      return {
+        statusCode: 200,
+        headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+        body: JSON.stringify(local()),
+      };
+    }
     const pathMatches = compiledRoutes.filter((route) => route.pattern.test(url.pathname));
     const route = pathMatches.find((candidate) => candidate.method === method);
     if (!route) {

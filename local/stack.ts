@@ -4,12 +4,20 @@ import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import sesModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
-import { catalog, entriesTriggeredBy, entryOf } from '../functions/catalog.ts';
+import {
+  catalog,
+  entriesTriggeredBy,
+  entryOf,
+  machineOf,
+  type WorkflowMachine,
+} from '../functions/catalog.ts';
 import { DEFAULT_REMINDER_OFFSETS_SECONDS } from '../functions/domain/reminders.ts';
+import { DEFAULT_WEBHOOK_RETRY_SECONDS } from '../functions/domain/webhook-retries.ts';
 import { DEFAULT_ACTIVATION_TIMEOUT_SECONDS } from '../functions/shared/config.ts';
 import { createTableInput } from '../infra/table-schema.ts';
 import { createApiGateway } from './api-gateway.ts';
 import type { LocalData } from './data-dir.ts';
+import { createLocalEventBus, type LocalBusEntry } from './event-bus.ts';
 import { FaultInjector } from './faults.ts';
 import { scopeInvocations } from './invocation-scope.ts';
 import {
@@ -26,7 +34,11 @@ import { createStepFunctionsServer } from './step-functions-server.ts';
 export const STATE_MACHINE_FILE = fileURLToPath(
   new URL('../statemachines/smart-account-request.asl.json', import.meta.url),
 );
+export const DELIVERY_MACHINE_FILE = fileURLToPath(
+  new URL('../statemachines/webhook-delivery.asl.json', import.meta.url),
+);
 export const LOCAL_TABLE_NAME = 'smart-account-requests';
+export const LOCAL_EVENT_BUS_NAME = 'smart-account-requests';
 const DEFAULT_SWEEP_INTERVAL_SECONDS = 300;
 /** The sweep (functions/domain/sweep.ts), which the start also runs once over everything. */
 const SWEEP_MODULE = entryOf('workflow/sweep-requests').module;
@@ -37,6 +49,8 @@ export interface StackOptions {
   readonly port?: number;
   readonly sesPort?: number;
   readonly activationTimeoutSeconds?: number;
+  /** Delays between webhook delivery attempts, seconds (default: about 27 h in 7 steps). */
+  readonly webhookRetrySeconds?: readonly number[];
   /** Reminder offsets before expiry, seconds (default: 60, 30 and 7 days). */
   readonly reminderOffsetsSeconds?: readonly number[];
   /** Seeds partner `local-partner-N` for the N-th key; one random key when empty. */
@@ -68,6 +82,10 @@ export interface RunningStack {
   readonly stepFunctionsUrl: string;
   readonly dynamoUrl: string;
   readonly stateMachineArn: string;
+  /** The webhook-delivery machine, one execution per delivery. */
+  readonly deliveryMachine: LocalStepFunctions;
+  /** What the handlers put on the bus, oldest first (also at GET /_local/events). */
+  readonly busEntries: () => readonly LocalBusEntry[];
   readonly tableName: string;
   readonly partnerKeys: readonly string[];
   readonly stepFunctions: LocalStepFunctions;
@@ -112,42 +130,51 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
   const sesPort = (ses.address() as import('node:net').AddressInfo).port;
 
   // Listening at once, answering 503 until every route can serve (api.ready() below).
-  const api = createApiGateway();
+  const bus = createLocalEventBus();
+  const busPort = await listen(bus.server, 0);
+  servers.push(bus.server);
+  const api = createApiGateway({
+    // The events published, newest last (contract: `npm start` keeps them here).
+    'GET /_local/events': () => ({ items: bus.entries().map((entry) => entry.detail) }),
+  });
   const apiPort = await listen(api.server, options.port ?? 0);
   const apiUrl = `http://${LOOPBACK}:${apiPort}`;
   const activationTimeoutSeconds =
     options.activationTimeoutSeconds ?? DEFAULT_ACTIVATION_TIMEOUT_SECONDS;
   const sweepIntervalSeconds = options.sweepIntervalSeconds ?? DEFAULT_SWEEP_INTERVAL_SECONDS;
 
-  // The workflow's functions and their ASL substitutions, from functions/catalog.ts.
+  // The workflows' functions and their ASL substitutions, from functions/catalog.ts.
   const workflowEntries = entriesTriggeredBy('workflowTask');
   const functionModules = new Map(
     workflowEntries.map(({ module }) => [localFunctionArn(module), module]),
   );
-  const stepFunctions = new LocalStepFunctions({
-    definitionFile: STATE_MACHINE_FILE,
-    stateMachineName: 'smart-account-request',
-    substitutions: Object.fromEntries(
-      workflowEntries.map(({ module, trigger }) => [
-        trigger.substitution,
-        localFunctionArn(module),
-      ]),
-    ),
-    retryIntervalMs: options.retryIntervalMs,
-    invoke: async (functionArn, payload) => {
-      const module = functionModules.get(functionArn);
-      if (!module) throw new Error(`No local function ${functionArn}`);
-      try {
-        return await invokeHandler(module, payload);
-      } catch (error) {
-        // Lambda reports only the error's name and message to Step Functions.
-        const reported = new Error(error instanceof Error ? error.message : String(error));
-        reported.name = error instanceof Error ? error.name : 'Error';
-        throw reported;
-      }
-    },
-  });
-  const sfnServer = createStepFunctionsServer(stepFunctions);
+  const invoke = async (functionArn: string, payload: unknown) => {
+    const module = functionModules.get(functionArn);
+    if (!module) throw new Error(`No local function ${functionArn}`);
+    try {
+      return await invokeHandler(module, payload);
+    } catch (error) {
+      // Lambda reports only the error's name and message to Step Functions.
+      const reported = new Error(error instanceof Error ? error.message : String(error));
+      reported.name = error instanceof Error ? error.name : 'Error';
+      throw reported;
+    }
+  };
+  const machine = (name: string, definitionFile: string, of: WorkflowMachine) =>
+    new LocalStepFunctions({
+      definitionFile,
+      stateMachineName: name,
+      substitutions: Object.fromEntries(
+        workflowEntries
+          .filter(({ trigger }) => machineOf(trigger) === of)
+          .map(({ module, trigger }) => [trigger.substitution, localFunctionArn(module)]),
+      ),
+      retryIntervalMs: options.retryIntervalMs,
+      invoke,
+    });
+  const stepFunctions = machine('smart-account-request', STATE_MACHINE_FILE, 'request');
+  const deliveryMachine = machine('webhook-delivery', DELIVERY_MACHINE_FILE, 'delivery');
+  const sfnServer = createStepFunctionsServer(stepFunctions, deliveryMachine);
   const sfnPort = await listen(sfnServer, 0);
   servers.push(sfnServer);
 
@@ -162,8 +189,14 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     AWS_ENDPOINT_URL_DYNAMODB: faults?.url('dynamodb') ?? `http://${LOOPBACK}:${dynamoPort}`,
     AWS_ENDPOINT_URL_SFN: faults?.url('sfn') ?? `http://${LOOPBACK}:${sfnPort}`,
     AWS_ENDPOINT_URL_SESV2: faults?.url('ses') ?? `http://${LOOPBACK}:${sesPort}`,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: `http://${LOOPBACK}:${busPort}`,
+    EVENT_BUS_NAME: LOCAL_EVENT_BUS_NAME,
+    // Lets a receiver on this machine (http, loopback) be tested; never set on AWS.
+    WEBHOOK_ALLOW_LOCAL: 'true',
     TABLE_NAME: LOCAL_TABLE_NAME,
     STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
+    DELIVERY_STATE_MACHINE_ARN: deliveryMachine.stateMachineArn,
+    WEBHOOK_RETRY_SECONDS: (options.webhookRetrySeconds ?? DEFAULT_WEBHOOK_RETRY_SECONDS).join(','),
     SENDER_EMAIL: LOCAL_SENDER,
     PUBLIC_BASE_URL: publicBaseUrl,
     ACTIVATION_TIMEOUT_SECONDS: String(activationTimeoutSeconds),
@@ -227,6 +260,8 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     tableName: LOCAL_TABLE_NAME,
     partnerKeys,
     stepFunctions,
+    deliveryMachine,
+    busEntries: () => bus.entries(),
     faults,
     sweep,
     stop: async (stopOptions = {}) => {
@@ -234,6 +269,7 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
       if (stopOptions.graceful) await api.drain();
       else await close(api.server);
       stepFunctions.stopAll();
+      deliveryMachine.stopAll();
       // Steps already running finish their writes; aborted executions start no new ones.
       await invocationsSettled();
       await faults?.stop();

@@ -7,16 +7,29 @@ type Action = (body: Record<string, unknown>) => unknown;
  * The AWS JSON 1.0 protocol (`X-Amz-Target: AWSStepFunctions.<Action>`) for the actions the
  * handlers and tests use, so they talk to it with the real @aws-sdk/client-sfn.
  */
-export const createStepFunctionsServer = (engine: LocalStepFunctions): Server => {
+export const createStepFunctionsServer = (
+  engine: LocalStepFunctions,
+  ...others: LocalStepFunctions[]
+): Server => {
+  // Several machines behind one endpoint, as in an account: each call goes to the machine its
+  // state machine ARN, execution ARN or task token belongs to (the first one otherwise, whose
+  // error then says it does not exist).
+  const engines = [engine, ...others];
+  const byMachine = (body: Record<string, unknown>) =>
+    engines.find((candidate) => candidate.stateMachineArn === body.stateMachineArn) ?? engine;
+  const byExecution = (body: Record<string, unknown>) =>
+    engines.find((candidate) => candidate.ownsExecution(body.executionArn as string)) ?? engine;
+  const byToken = (body: Record<string, unknown>) =>
+    engines.find((candidate) => candidate.ownsTask(body.taskToken as string)) ?? engine;
   const actions: Record<string, Action> = {
-    StartExecution: (body) => engine.startExecution(body),
-    DescribeExecution: (body) => engine.describeExecution(body),
-    GetExecutionHistory: (body) => engine.getExecutionHistory(body),
-    ListExecutions: () => engine.listExecutions(),
-    SendTaskSuccess: (body) => engine.sendTaskSuccess(body),
-    SendTaskFailure: (body) => engine.sendTaskFailure(body),
+    StartExecution: (body) => byMachine(body).startExecution(body),
+    DescribeExecution: (body) => byExecution(body).describeExecution(body),
+    GetExecutionHistory: (body) => byExecution(body).getExecutionHistory(body),
+    ListExecutions: (body) => byMachine(body).listExecutions(),
+    SendTaskSuccess: (body) => byToken(body).sendTaskSuccess(body),
+    SendTaskFailure: (body) => byToken(body).sendTaskFailure(body),
     SendTaskHeartbeat: () => ({}),
-    StopExecution: (body) => engine.stopExecution(body),
+    StopExecution: (body) => byExecution(body).stopExecution(body),
   };
 
   const reply = (response: import('node:http').ServerResponse, status: number, body: unknown) => {

@@ -233,6 +233,18 @@ export class LocalStepFunctions {
     return { stopDate: (execution.stopDate ?? Date.now()) / 1000 };
   }
 
+  /** Whether an execution ARN names an execution of this machine (the server routes by it). */
+  ownsExecution(executionArn: string | undefined): boolean {
+    return (executionArn ?? '').startsWith(
+      `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:`,
+    );
+  }
+
+  /** Whether a task token is one of this machine's open tasks. */
+  ownsTask(taskToken: string | undefined): boolean {
+    return taskToken !== undefined && this.tasks.has(taskToken);
+  }
+
   /** Ends every running execution (the local stack is shutting down). */
   stopAll(): void {
     for (const execution of this.executions.values()) {

@@ -94,4 +94,5 @@ const toCandidate = (item: Record<string, unknown>): SweepCandidate => ({
   executionAttempt: Number(item.executionAttempt ?? 1),
   wakeAt: (item.wakeAt as string | undefined) ?? null,
   sweepRepairs: Number(item.sweepRepairs ?? 0),
+  pendingEvents: Array.isArray(item.pendingEvents) ? item.pendingEvents.length : 0,
 });

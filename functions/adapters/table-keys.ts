@@ -48,6 +48,7 @@ export const SWEEP_INDEX = {
     'executionAttempt',
     'wakeAt',
     'sweepRepairs',
+    'pendingEvents',
   ],
 } as const;
 export const SWEEP_SHARDS = 8;

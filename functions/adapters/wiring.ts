@@ -1,22 +1,40 @@
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ActivationDecisions } from '../domain/activation-decisions.ts';
 import { ActivationMail } from '../domain/activation-mail.ts';
 import { endWait } from '../domain/cancellation.ts';
 import { RequestCorrections } from '../domain/correction.ts';
+import { EventPublisher, emailEntry } from '../domain/event-publisher.ts';
+import { TimelineType } from '../domain/events.ts';
 import { Notifications } from '../domain/notifications.ts';
 import { ReminderMail } from '../domain/reminder-mail.ts';
 import { SweepDelay, Sweeper } from '../domain/sweep.ts';
+import { DeliveryAttempts, webhookFanOut } from '../domain/webhook-delivery.ts';
+import type { AddressCheck } from '../domain/webhook-management.ts';
 import { config } from '../shared/config.ts';
+import { checkResolvedHost, webhookUrlProblem } from '../webhooks/address-check.ts';
+import { signWebhook } from '../webhooks/signature.ts';
 import { activationSecret } from './activation-secret.ts';
-import { createDocumentClient, createSesClient, createSfnClient } from './clients.ts';
+import {
+  createDocumentClient,
+  createEventBridgeClient,
+  createSesClient,
+  createSfnClient,
+} from './clients.ts';
 import { DynamoAttemptLimiter } from './dynamo-attempt-limiter.ts';
+import { DynamoDeliveries } from './dynamo-deliveries.ts';
 import { DynamoDomainLocks } from './dynamo-domain-locks.ts';
+import { DynamoEventLog } from './dynamo-event-log.ts';
 import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
 import { DynamoPartnerStore } from './dynamo-partner-store.ts';
 import { DynamoRequestStore } from './dynamo-request-store.ts';
 import { DynamoSweepStore } from './dynamo-sweep-store.ts';
+import { DynamoWebhookEndpoints } from './dynamo-webhook-endpoints.ts';
+import { EventBridgeBus } from './event-bus.ts';
 import { SesMailer } from './ses-mailer.ts';
+import { SfnDeliveryStarter } from './sfn-delivery-starter.ts';
 import { SfnWorkflow } from './sfn-workflow.ts';
+import { postWebhook } from './webhook-sender.ts';
 
 /**
  * Factories for the adapters a handler needs. Handlers call them at module scope, so each
@@ -43,10 +61,14 @@ export const idempotencyStore = (): DynamoIdempotencyStore =>
 export const workflow = (): SfnWorkflow =>
   new SfnWorkflow(createSfnClient(), config.stateMachineArn());
 
-export const notifications = (): Notifications =>
-  new Notifications(
+export const notifications = (): Notifications => {
+  const log = eventLog();
+  return new Notifications(
     new SesMailer(createSesClient(), config.senderEmail(), config.sesConfigurationSet()),
+    (requestId, kind, to) =>
+      log.recordEmail(requestId, emailEntry(TimelineType.EMAIL_SENT, kind, to)),
   );
+};
 
 export const activationMail = (): ActivationMail =>
   new ActivationMail(requestStore(), notifications(), {
@@ -73,6 +95,7 @@ export const activationDecisions = (): ActivationDecisions =>
 
 export const sweeper = (): Sweeper => {
   const signals = workflow();
+  const events = eventPublisher();
   return new Sweeper(
     new DynamoSweepStore(documents(), config.tableName()),
     {
@@ -81,11 +104,66 @@ export const sweeper = (): Sweeper => {
       endWait: (request) => endWait(signals, request),
     },
     { periodSeconds: config.sweepPeriodSeconds(), graceSeconds: SweepDelay.AFTER_WAKE_SECONDS },
+    { publish: (requestId) => events.publish(requestId) },
   );
 };
+
+/** The partner's webhook endpoints and their deliveries (functions/domain/webhook-ports.ts). */
+export const webhookEndpoints = (): DynamoWebhookEndpoints =>
+  new DynamoWebhookEndpoints(documents(), config.tableName());
+
+export const deliveries = (): DynamoDeliveries =>
+  new DynamoDeliveries(documents(), config.tableName());
+
+let sfnClient: SFNClient | undefined;
+const stepFunctions = (): SFNClient => {
+  sfnClient ??= createSfnClient();
+  return sfnClient;
+};
+
+export const deliveryStarter = (): SfnDeliveryStarter =>
+  new SfnDeliveryStarter(stepFunctions(), config.deliveryStateMachineArn());
+
+/**
+ * Publishes the events in a request's outbox: the event item, the bus entry and one delivery
+ * per subscribed endpoint (functions/domain/event-publisher.ts).
+ */
+export const eventPublisher = (): EventPublisher =>
+  new EventPublisher(
+    requestStore(),
+    new DynamoEventLog(documents(), config.tableName()),
+    new EventBridgeBus(createEventBridgeClient(), config.eventBusName()),
+    webhookFanOut(webhookEndpoints(), deliveries(), deliveryStarter()),
+  );
+
+export const eventLog = (): DynamoEventLog => new DynamoEventLog(documents(), config.tableName());
+
+export const deliveryAttempts = (): DeliveryAttempts =>
+  new DeliveryAttempts(
+    deliveries(),
+    webhookEndpoints(),
+    (url, body, headers) =>
+      postWebhook(url, body, headers, { allowLocal: config.webhookAllowLocal() }),
+    signWebhook,
+    config.webhookRetrySeconds(),
+  );
 
 export const attemptLimiter = (): DynamoAttemptLimiter =>
   new DynamoAttemptLimiter(documents(), config.tableName(), {
     maxMisses: config.maxActivationMisses(),
     windowSeconds: 15 * 60,
   });
+
+/**
+ * The address check when an endpoint is added: the URL's form (https, no credentials, an IP
+ * literal's range), then every address its host resolves to (functions/webhooks/address-check.ts).
+ * The sender checks again at every delivery, since DNS can change.
+ */
+export const webhookAddressCheck =
+  (allowLocal = config.webhookAllowLocal()): AddressCheck =>
+  async (url) => {
+    const problem = webhookUrlProblem(url, { allowLocal });
+    if (problem) return problem;
+    const resolved = await checkResolvedHost(new URL(url).hostname, { allowLocal });
+    return resolved.ok ? undefined : resolved.problem;
+  };

@@ -1,4 +1,10 @@
-import { domainLocks, idempotencyStore, requestStore, workflow } from '../adapters/wiring.ts';
+import {
+  domainLocks,
+  eventPublisher,
+  idempotencyStore,
+  requestStore,
+  workflow,
+} from '../adapters/wiring.ts';
 import { RequestIntake } from '../domain/request-intake.ts';
 import { createRequestInput, createRequestQuery } from '../domain/request-schema.ts';
 import { toResource } from '../domain/smart-account-request.ts';
@@ -17,6 +23,7 @@ const intake = new RequestIntake(requestStore(), domainLocks(), workflow(), {
   abandonedAfterSeconds: config.abandonedAfterSeconds(),
 });
 const idempotency = idempotencyStore();
+const events = eventPublisher();
 
 export const handler = apiHandler(async (event) => {
   const requester = requesterOf(event);
@@ -31,6 +38,7 @@ export const handler = apiHandler(async (event) => {
     async () => {
       const request = await intake.create(requester, input);
       businessMetrics.requestCreated();
+      await events.publishOrLeaveToSweep(request.id);
       return json(202, toResource(request), {
         Location: `${config.publicBaseUrl()}/v1/smart-account-requests/${request.id}`,
       });

@@ -1,4 +1,4 @@
-import { requestStore } from '../adapters/wiring.ts';
+import { eventPublisher, requestStore } from '../adapters/wiring.ts';
 import { extendRequest } from '../domain/extension.ts';
 import { extendRequestInput } from '../domain/request-schema.ts';
 import { toResource } from '../domain/smart-account-request.ts';
@@ -10,6 +10,7 @@ import { config } from '../shared/config.ts';
 
 const requests = requestStore();
 const reminderOffsets = config.reminderOffsetsSeconds();
+const events = eventPublisher();
 
 /** `POST …/{id}/extend`: a later expiry for a pending request (functions/domain/extension.ts). */
 export const handler = apiHandler(async (event) => {
@@ -23,5 +24,6 @@ export const handler = apiHandler(async (event) => {
     new Date(expiresAt),
     reminderOffsets,
   );
+  await events.publishOrLeaveToSweep(requestId);
   return json(200, toResource(request));
 });

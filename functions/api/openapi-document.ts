@@ -8,6 +8,15 @@ import {
   listRequestsQuery,
 } from '../domain/request-schema.ts';
 import { problem, requestList, smartAccountRequestResource } from '../domain/resource-schemas.ts';
+import {
+  addEndpointInput,
+  deliveryList,
+  deliveryResource,
+  listDeliveriesQuery,
+  webhookEndpointList,
+  webhookEndpointResource,
+  webhookEndpointWithSecret,
+} from '../domain/webhook-schemas.ts';
 
 type JsonSchema = z.core.JSONSchema.JSONSchema;
 
@@ -93,6 +102,24 @@ const idParameter = {
   schema: { type: 'string' },
 };
 
+const endpointIdParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'The webhook endpoint id (`whe_…`) the create answered with.',
+  schema: { type: 'string' },
+};
+
+const eventIdParameter = {
+  name: 'eventId',
+  in: 'path',
+  required: true,
+  description: 'The event id (`evt_…`) of one of the endpoint’s deliveries.',
+  schema: { type: 'string' },
+};
+
+const noSuchEndpoint = { '404': problemResponse('No such webhook endpoint for this partner') };
+
 /** OpenAPI 3.1 (JSON Schema 2020-12) generated from the same zod schemas the handlers validate with. */
 export const openApiDocument = () => ({
   openapi: '3.1.0',
@@ -119,11 +146,17 @@ export const openApiDocument = () => ({
         ['CreateSmartAccountRequest', createRequestInput],
         ['ExtendSmartAccountRequest', extendRequestInput],
         ['CorrectSmartAccountRequest', correctRequestInput],
+        ['AddWebhookEndpoint', addEndpointInput],
       ]),
       ...componentsOf('output', [
         ['SmartAccountRequest', smartAccountRequestResource],
         ['SmartAccountRequestList', requestList],
         ['Problem', problem],
+        ['WebhookEndpoint', webhookEndpointResource],
+        ['WebhookEndpointWithSecret', webhookEndpointWithSecret],
+        ['WebhookEndpointList', webhookEndpointList],
+        ['WebhookDelivery', deliveryResource],
+        ['WebhookDeliveryList', deliveryList],
       ]),
     },
   },
@@ -246,6 +279,99 @@ export const openApiDocument = () => ({
           '409': problemResponse('Not pending'),
           ...partnerErrors,
           '429': problemResponse('More than 5 resends, or too many requests'),
+        },
+      },
+    },
+    '/v1/webhook-endpoints': {
+      post: {
+        operationId: 'createWebhookEndpoint',
+        summary: 'Add a webhook endpoint; its signing secret is shown only in this answer',
+        description:
+          'Events are POSTed to the URL as Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`), signed with the secret. The URL must be https on a host that is and resolves to public addresses only; the check is repeated at every delivery. At most 10 endpoints per partner.',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: schemaRef('AddWebhookEndpoint') } },
+        },
+        responses: {
+          '201': jsonResponse('Added, with its secret', 'WebhookEndpointWithSecret'),
+          '400': problemResponse(
+            'Not https, credentials in the URL, a host that is or resolves to a loopback, private, link-local or unique-local address, or an unknown event type',
+          ),
+          '409': problemResponse('The partner has 10 endpoints already'),
+          '413': problemResponse('Body larger than 64 KiB'),
+          '415': problemResponse('Body is not JSON'),
+          ...partnerErrors,
+        },
+      },
+      get: {
+        operationId: 'listWebhookEndpoints',
+        summary: "List the partner's webhook endpoints, without their secrets",
+        responses: {
+          '200': jsonResponse('Every endpoint, oldest first', 'WebhookEndpointList'),
+          ...partnerErrors,
+        },
+      },
+    },
+    '/v1/webhook-endpoints/{id}': {
+      delete: {
+        operationId: 'deleteWebhookEndpoint',
+        summary: 'Delete a webhook endpoint: nothing more is delivered to it',
+        parameters: [endpointIdParameter],
+        responses: {
+          '204': { description: 'Deleted' },
+          ...noSuchEndpoint,
+          ...partnerErrors,
+        },
+      },
+    },
+    '/v1/webhook-endpoints/{id}/rotate-secret': {
+      post: {
+        operationId: 'rotateWebhookSecret',
+        summary: 'Replace the signing secret; the old one keeps signing for 24 hours',
+        description:
+          'While both are valid every delivery carries two space-separated signatures, so a receiver may switch to the new secret at any time within the 24 hours.',
+        parameters: [endpointIdParameter],
+        responses: {
+          '200': jsonResponse('Rotated, with the new secret', 'WebhookEndpointWithSecret'),
+          ...noSuchEndpoint,
+          ...partnerErrors,
+        },
+      },
+    },
+    '/v1/webhook-endpoints/{id}/test': {
+      post: {
+        operationId: 'testWebhookEndpoint',
+        summary: 'Deliver a `webhook.test` event to this endpoint',
+        parameters: [endpointIdParameter],
+        responses: {
+          '202': jsonResponse('On its way: the delivery, as its list shows it', 'WebhookDelivery'),
+          ...noSuchEndpoint,
+          ...partnerErrors,
+        },
+      },
+    },
+    '/v1/webhook-endpoints/{id}/deliveries': {
+      get: {
+        operationId: 'listWebhookDeliveries',
+        summary: "List the endpoint's deliveries, newest first",
+        parameters: [endpointIdParameter, ...parametersOf(listDeliveriesQuery, 'query')],
+        responses: {
+          '200': jsonResponse('One page, newest first', 'WebhookDeliveryList'),
+          '400': problemResponse('Invalid query'),
+          ...noSuchEndpoint,
+          ...partnerErrors,
+        },
+      },
+    },
+    '/v1/webhook-endpoints/{id}/deliveries/{eventId}/redeliver': {
+      post: {
+        operationId: 'redeliverWebhook',
+        summary: 'Deliver an event to this endpoint again, with a fresh retry schedule',
+        parameters: [endpointIdParameter, eventIdParameter],
+        responses: {
+          '202': jsonResponse('On its way again', 'WebhookDelivery'),
+          '404': problemResponse('No such webhook endpoint, or no such delivery for it'),
+          ...partnerErrors,
         },
       },
     },

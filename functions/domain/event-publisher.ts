@@ -1,4 +1,7 @@
+import { newEventId } from '../shared/crypto.ts';
+import { DependencyUnavailable } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
+import { maskEmail } from '../shared/mask.ts';
 import type { PendingEvent } from './event-outbox.ts';
 import type { RequestEvent, TimelineType } from './events.ts';
 import type { RequestStore } from './ports.ts';
@@ -22,6 +25,19 @@ export interface EmailEntry {
 }
 
 export type TimelineEntry = RequestEvent | EmailEntry;
+
+/** A timeline entry for an e-mail: its kind and the address masked (personal data). */
+export const emailEntry = (
+  type: TimelineType,
+  kind: string,
+  to: string,
+  at: Date = new Date(),
+): EmailEntry => ({
+  id: newEventId(),
+  type,
+  createdAt: at.toISOString(),
+  data: { kind, to: maskEmail(to) },
+});
 
 /** The bus the deploying team's rules listen on (EventBridge on AWS). */
 export interface EventBus {
@@ -63,5 +79,19 @@ export class EventPublisher {
     );
     logger.debug('events published', { requestId, events: pending.map((event) => event.type) });
     return pending.length;
+  }
+
+  /**
+   * After a change a caller has already answered for (an API response): if the bus or a store
+   * is unavailable, the events stay in the outbox and the sweep publishes them within a minute
+   * (the change set a near sweepAt), so the caller's answer does not fail for it.
+   */
+  async publishOrLeaveToSweep(requestId: string): Promise<void> {
+    try {
+      await this.publish(requestId);
+    } catch (error) {
+      if (!(error instanceof DependencyUnavailable)) throw error;
+      logger.warn('events left to the sweep', { requestId, error: error.message });
+    }
   }
 }

@@ -74,9 +74,27 @@ const emailData = (request: SmartAccountRequest, activationUrl?: string): EmailD
   requestId: request.id,
 });
 
-/** Renders and sends; the tags let the SES feedback handler tie a bounce to its request. */
+/** Where a sent e-mail is noted for the request's timeline (`email.sent`). */
+export type EmailNote = (requestId: string, kind: string, to: string) => Promise<void>;
+
+/**
+ * Renders and sends; the tags let the SES feedback handler tie a bounce to its request. Each
+ * e-mail SES accepted is noted for the timeline; a note that fails is only logged, since the
+ * e-mail went out and a retry must not send it again.
+ */
 export class Notifications {
-  constructor(private readonly mailer: Mailer) {}
+  constructor(
+    private readonly mailer: Mailer,
+    private readonly note?: EmailNote,
+  ) {}
+
+  private async sent(requestId: string, kind: string, to: string): Promise<void> {
+    try {
+      await this.note?.(requestId, kind, to);
+    } catch (error) {
+      logger.warn('e-mail not noted in the timeline', { requestId, kind, error: String(error) });
+    }
+  }
 
   async sendActivation(request: SmartAccountRequest, activationUrl: string): Promise<string> {
     const rendered = renderEmail(EmailKind.ACTIVATION, {
@@ -89,6 +107,7 @@ export class Notifications {
       tags: { requestId: request.id, purpose: 'activation' },
     });
     logger.info('activation e-mail sent', { requestId: request.id, messageId });
+    await this.sent(request.id, 'activation', request.customerEmail);
     return messageId;
   }
 
@@ -108,6 +127,7 @@ export class Notifications {
       ...rendered,
       tags: { requestId: request.id, purpose: 'reminder' },
     });
+    await this.sent(request.id, 'reminder', request.customerEmail);
   }
 
   /** With the last reminder: the partner's contact hears the request expires soon. */
@@ -117,6 +137,7 @@ export class Notifications {
       ...renderEmail(EmailKind.EXPIRING_PARTNER, emailData(request)),
       tags: { requestId: request.id, purpose: 'expiring_partner' },
     });
+    await this.sent(request.id, 'expiring_partner', to);
   }
 
   async send(request: SmartAccountRequest, email: PlannedEmail): Promise<void> {
@@ -136,5 +157,6 @@ export class Notifications {
       ...rendered,
       tags: { requestId: request.id, purpose: email.kind.toLowerCase() },
     });
+    await this.sent(request.id, email.kind.toLowerCase(), email.to);
   }
 }

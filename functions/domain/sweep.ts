@@ -19,6 +19,8 @@ export interface SweepCandidate {
   /** When the current execution planned to wake, if it is waiting. */
   readonly wakeAt?: string | null;
   readonly sweepRepairs: number;
+  /** Events in its outbox that no publisher got to (event-outbox.ts). */
+  readonly pendingEvents?: number;
 }
 
 /** Execution names stay unique per state machine: `<id>`, then `<id>-2`, `<id>-3`, ... */
@@ -129,7 +131,12 @@ export class Sweeper {
     private readonly store: SweepStore,
     private readonly executions: SweepExecutions,
     private readonly timing: SweepTiming,
-    private readonly options: { batchSize?: number; concurrency?: number } = {},
+    private readonly options: {
+      batchSize?: number;
+      concurrency?: number;
+      /** Publishes what a crashed writer left in a request's outbox. */
+      publish?: (requestId: string) => Promise<unknown>;
+    } = {},
   ) {}
 
   /** One pass. `everything` (the local stack's start) looks at every unsettled request now. */
@@ -161,6 +168,7 @@ export class Sweeper {
     request: SweepCandidate,
     now: Date,
   ): Promise<'resignalled' | 'restarted' | 'none'> {
+    if ((request.pendingEvents ?? 0) > 0) await this.options.publish?.(request.id);
     const running = await this.executions.isRunning(request.id, request.executionAttempt);
     const plan = planRepair(request, running, now, this.timing);
     let outcome: 'resignalled' | 'restarted' | 'none' = 'none';

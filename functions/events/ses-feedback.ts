@@ -1,11 +1,14 @@
-import { requestStore, workflow } from '../adapters/wiring.ts';
+import { eventLog, requestStore, workflow } from '../adapters/wiring.ts';
 import { failUndeliverable } from '../domain/delivery-feedback.ts';
+import { emailEntry } from '../domain/event-publisher.ts';
+import { TimelineType } from '../domain/events.ts';
 import { objectField, optionalString } from '../shared/event-fields.ts';
 import { logger } from '../shared/logger.ts';
 import { taskHandler } from '../shared/task-handler.ts';
 
 const requests = requestStore();
 const signals = workflow();
+const timeline = eventLog();
 
 /** SES puts each message tag's values in an array: `tags: { requestId: ['sar_...'] }`. */
 const tagOf = (mail: Record<string, unknown> | undefined, name: string): string | undefined => {
@@ -26,7 +29,16 @@ export const handler = taskHandler(async (event): Promise<{ failed: boolean }> =
   const permanent =
     eventType === 'Complaint' ||
     (eventType === 'Bounce' && optionalString(bounce, 'bounceType') === 'Permanent');
-  if (!requestId || tagOf(mail, 'purpose') !== 'activation' || !permanent) {
+  const purpose = tagOf(mail, 'purpose');
+  if (requestId && (eventType === 'Bounce' || eventType === 'Complaint')) {
+    const destination = mail?.destination;
+    const to = Array.isArray(destination) ? String(destination[0]) : '';
+    await timeline.recordEmail(
+      requestId,
+      emailEntry(TimelineType.EMAIL_BOUNCED, purpose ?? 'unknown', to),
+    );
+  }
+  if (!requestId || purpose !== 'activation' || !permanent) {
     return { failed: false };
   }
   const reason = [

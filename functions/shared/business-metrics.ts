@@ -21,6 +21,12 @@ export const BusinessMetric = {
   ACTIVATION_EMAIL_SENT: 'ActivationEmailSent',
   /** SES accepted a reminder to the customer. */
   REMINDER_SENT: 'ReminderSent',
+  /** A webhook delivery got a 2xx. */
+  WEBHOOK_DELIVERED: 'WebhookDelivered',
+  /** A webhook attempt failed and will be tried again. */
+  WEBHOOK_RETRIED: 'WebhookRetried',
+  /** A webhook delivery gave up after its last attempt (or its endpoint was deleted). */
+  WEBHOOK_FAILED: 'WebhookFailed',
   /** The sweep re-signalled a stored decision or started a new execution. */
   SWEEP_REPAIRED: 'SweepRepaired',
   /** The sweep had to repair a request it had repaired before: the alarm's metric. */

@@ -17,6 +17,7 @@ const integer = (name: string, fallback: number): number => {
 };
 
 import { parseReminderOffsets } from '../domain/reminders.ts';
+import { parseRetrySeconds } from '../domain/webhook-retries.ts';
 
 export const DEFAULT_ACTIVATION_TIMEOUT_SECONDS = 7_776_000;
 
@@ -24,6 +25,12 @@ export const config = {
   tableName: () => required('TABLE_NAME'),
   stateMachineArn: () => required('STATE_MACHINE_ARN'),
   senderEmail: () => required('SENDER_EMAIL'),
+  /** The webhook-delivery state machine (statemachines/webhook-delivery.asl.json). */
+  deliveryStateMachineArn: () => required('DELIVERY_STATE_MACHINE_ARN'),
+  /** Delays between webhook delivery attempts. */
+  webhookRetrySeconds: () => parseRetrySeconds(process.env.WEBHOOK_RETRY_SECONDS),
+  /** The stack's EventBridge bus every event goes to. */
+  eventBusName: () => required('EVENT_BUS_NAME'),
   sesConfigurationSet: () => process.env.SES_CONFIGURATION_SET || undefined,
   /** Links and the allowed Origin come from here, never from the request's Host header. */
   publicBaseUrl: () => required('PUBLIC_BASE_URL').replace(/\/+$/, ''),

@@ -1,4 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { AttemptOutcome } from '../domain/webhook-delivery.ts';
 import {
   BusinessMetric,
   METRICS_NAMESPACE,
@@ -33,6 +34,13 @@ export const metrics = new Metrics({
   logger: metricsLog,
 });
 
+const WEBHOOK_METRIC: Readonly<Record<AttemptOutcome, BusinessMetric | undefined>> = {
+  succeeded: BusinessMetric.WEBHOOK_DELIVERED,
+  retrying: BusinessMetric.WEBHOOK_RETRIED,
+  failed: BusinessMetric.WEBHOOK_FAILED,
+  skipped: undefined,
+};
+
 const count = (name: BusinessMetric) => {
   metrics.addMetric(name, MetricUnit.Count, 1);
 };
@@ -46,6 +54,11 @@ export const businessMetrics = {
   idempotentReplay: () => count(BusinessMetric.IDEMPOTENT_REPLAY),
   activationEmailSent: () => count(BusinessMetric.ACTIVATION_EMAIL_SENT),
   reminderSent: () => count(BusinessMetric.REMINDER_SENT),
+  /** Partner-independent: no endpoint or partner dimension (cardinality, privacy). */
+  webhookAttempt: (outcome: AttemptOutcome) => {
+    const metric = WEBHOOK_METRIC[outcome];
+    if (metric) count(metric);
+  },
   /** One sweep pass: repairs, and repairs of requests repaired before (0 is recorded too). */
   sweepPass: (repaired: number, repeated: number) => {
     metrics.addMetric(BusinessMetric.SWEEP_REPAIRED, MetricUnit.Count, repaired);

@@ -1,4 +1,4 @@
-import { notifications, partnerStore, requestStore } from '../adapters/wiring.ts';
+import { eventPublisher, notifications, partnerStore, requestStore } from '../adapters/wiring.ts';
 import { Settlement } from '../domain/settlement.ts';
 import { requiredString } from '../shared/event-fields.ts';
 import { businessMetrics } from '../shared/metrics.ts';
@@ -6,13 +6,18 @@ import { RequestStatus } from '../shared/status.ts';
 import { taskHandler } from '../shared/task-handler.ts';
 
 const settlement = new Settlement(requestStore(), partnerStore(), notifications());
+const events = eventPublisher();
 
 /**
  * `Settle`: every outcome passes here once per execution, so this is where it is counted. A
  * Lambda retry after a lost reply would count it twice; the metric shows trends, not a ledger.
  */
 export const handler = taskHandler(async (event): Promise<{ status: string }> => {
-  const status = await settlement.settle(requiredString(event, 'requestId'));
+  const requestId = requiredString(event, 'requestId');
+  // The close's event first: settling takes the request out of the sweep's index, and the
+  // sweep is what publishes events a crash left behind.
+  await events.publish(requestId);
+  const status = await settlement.settle(requestId);
   if (status !== RequestStatus.PENDING_ACTIVATION) businessMetrics.requestSettled(status);
   return { status };
 });

@@ -1,4 +1,4 @@
-import { reminderMail, requestStore } from '../adapters/wiring.ts';
+import { eventPublisher, reminderMail, requestStore } from '../adapters/wiring.ts';
 import { type WakePlan, wakeRequest } from '../domain/schedule.ts';
 import { requiredString } from '../shared/event-fields.ts';
 import { businessMetrics } from '../shared/metrics.ts';
@@ -6,6 +6,7 @@ import { taskHandler } from '../shared/task-handler.ts';
 
 const requests = requestStore();
 const reminders = reminderMail();
+const events = eventPublisher();
 
 /**
  * `Wake`: reads the request, sends a reminder that is due, and answers what is due next and how
@@ -17,6 +18,8 @@ export const handler = taskHandler(
       requests,
       async (request, now) => {
         if (await reminders.remind(request, now)) businessMetrics.reminderSent();
+        // The reminder's event: a failure here is retried with the step (nothing is re-sent).
+        await events.publish(request.id);
       },
       requiredString(event, 'requestId'),
       new Date(),

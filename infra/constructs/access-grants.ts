@@ -1,4 +1,5 @@
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -36,6 +37,8 @@ export interface GrantableResources {
   readonly stateMachine: sfn.StateMachine;
   readonly mail: MailSending;
   readonly activationSecret: secretsmanager.ISecret;
+  readonly eventBus: events.IEventBus;
+  readonly deliveryMachine: sfn.StateMachine;
 }
 
 /** An index by exact ARN: a query on it is authorized against the index, not the table. */
@@ -82,4 +85,7 @@ export const grantUses = (
   if (uses.mail) resources.mail.grantSendEmail(grantee);
   // GetSecretValue and DescribeSecret on this one secret.
   if (uses.activationSecret) resources.activationSecret.grantRead(grantee);
+  // events:PutEvents on this one bus.
+  if (uses.events) resources.eventBus.grantPutEventsTo(grantee);
+  if (uses.deliveries) resources.deliveryMachine.grants.startExecution(grantee);
 };

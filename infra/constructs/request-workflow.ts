@@ -15,8 +15,17 @@ export const WORKFLOW_DEFINITION_FILE = join(
   'smart-account-request.asl.json',
 );
 
+/** The webhook-delivery machine's file, run locally as well. */
+export const DELIVERY_DEFINITION_FILE = join(
+  PROJECT_ROOT,
+  'statemachines',
+  'webhook-delivery.asl.json',
+);
+
 export interface RequestWorkflowProps {
   readonly stateMachineName: string;
+  /** The ASL file; the request's machine by default. */
+  readonly definitionFile?: string;
   /** The function behind each `${...FunctionArn}` substitution of the ASL file. */
   readonly functions: Readonly<Record<WorkflowSubstitution, lambda.IFunction>>;
   readonly logRetention: logs.RetentionDays;
@@ -30,7 +39,10 @@ export const definitionSubstitutionsFor = (
   functionArns: Readonly<Record<WorkflowSubstitution, string>>,
 ): Record<string, string> => ({ ...functionArns });
 
-/** One Standard execution per request, defined by the shared ASL file. */
+/**
+ * A Standard state machine defined by one of the shared ASL files: one execution per request,
+ * or (with DELIVERY_DEFINITION_FILE) one per webhook delivery.
+ */
 export class RequestWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
 
@@ -53,7 +65,7 @@ export class RequestWorkflow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromFile(WORKFLOW_DEFINITION_FILE),
+      definitionBody: sfn.DefinitionBody.fromFile(props.definitionFile ?? WORKFLOW_DEFINITION_FILE),
       definitionSubstitutions: definitionSubstitutionsFor(functionArns),
       logs: {
         destination: logGroup,

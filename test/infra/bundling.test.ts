@@ -45,6 +45,9 @@ const loadBundles = (bundles: Record<string, string>): Record<string, string> =>
         STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:bundle-test',
         SENDER_EMAIL: 'no-reply@example.com',
         PUBLIC_BASE_URL: 'https://example.com/prod',
+        EVENT_BUS_NAME: 'bundle-test',
+        DELIVERY_STATE_MACHINE_ARN:
+          'arn:aws:states:eu-west-1:123456789012:stateMachine:bundle-test-delivery',
         POWERTOOLS_LOG_LEVEL: 'ERROR',
       },
     },

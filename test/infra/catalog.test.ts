@@ -79,6 +79,9 @@ describe('the function catalog', () => {
       STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:catalog-test',
       SENDER_EMAIL: 'no-reply@example.com',
       PUBLIC_BASE_URL: 'https://example.com',
+      EVENT_BUS_NAME: 'catalog-test',
+      DELIVERY_STATE_MACHINE_ARN:
+        'arn:aws:states:eu-west-1:123456789012:stateMachine:catalog-test-delivery',
     });
   });
 

@@ -19,6 +19,7 @@ describe('deployment settings (CDK context)', () => {
       publicBaseUrl: undefined,
       activationTimeoutSeconds: 7_776_000,
       activationReminderSeconds: [5_184_000, 2_592_000, 604_800],
+      webhookRetrySeconds: [5, 300, 1800, 7200, 18000, 36000, 36000],
       alarmEmail: undefined,
       customDomain: undefined,
     });
@@ -34,6 +35,7 @@ describe('deployment settings (CDK context)', () => {
       publicBaseUrl: 'https://accounts.partner-portal.example/',
       activationTimeoutSeconds: '600',
       activationReminderSeconds: '120,300',
+      webhookRetrySeconds: '1,60',
       alarmEmail: 'oncall@partner-portal.example',
       domainName: 'Accounts.Partner-Portal.example',
       certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb',
@@ -46,6 +48,7 @@ describe('deployment settings (CDK context)', () => {
       publicBaseUrl: 'https://accounts.partner-portal.example',
       activationTimeoutSeconds: 600,
       activationReminderSeconds: [300, 120],
+      webhookRetrySeconds: [1, 60],
       alarmEmail: 'oncall@partner-portal.example',
       customDomain: {
         domainName: 'accounts.partner-portal.example',
@@ -64,6 +67,7 @@ describe('deployment settings (CDK context)', () => {
     [{ activationTimeoutSeconds: '90d' }, /activationTimeoutSeconds/],
     [{ activationTimeoutSeconds: 0 }, /activationTimeoutSeconds/],
     [{ activationReminderSeconds: '7d' }, /activationReminderSeconds/],
+    [{ webhookRetrySeconds: '5,0' }, /webhookRetrySeconds/],
     [{ activationReminderSeconds: '600,-1' }, /activationReminderSeconds/],
     [{ activationTimeoutSeconds: 31_536_001 }, /activationTimeoutSeconds/],
     [{ senderDomain: 'not a domain' }, /senderDomain/],

@@ -157,8 +157,9 @@ describe("each bundle's needs match its catalog entry", () => {
   });
 
   it.each(modules)('%s talks to Step Functions exactly if its entry says so', (module) => {
-    const calls = entryOf(module).uses.workflow ?? [];
-    expect(usesService(module, 'states')).toBe(calls.length > 0);
+    const { workflow: calls = [], deliveries } = entryOf(module).uses;
+    expect(usesService(module, 'states')).toBe(calls.length > 0 || deliveries === true);
+    if (deliveries) expect(bundle(module).actions.has('states:StartExecution')).toBe(true);
     for (const call of calls) expect(bundle(module).actions.has(COMMAND_OF_CALL[call])).toBe(true);
   });
 

@@ -4,6 +4,7 @@ import {
   entriesTriggeredBy,
   entryOf,
   type FunctionEntry,
+  machineOf,
   type WorkflowCall,
 } from '../../functions/catalog.ts';
 import { synthesizedTemplate } from './support/service-app.ts';
@@ -25,10 +26,17 @@ const template = synthesizedTemplate();
 const modules = catalog.map((entry) => entry.module);
 const idOf = (type: string): string => resourcesOfType(template, type)[0]?.[0] as string;
 const tableArn = `<${idOf('AWS::DynamoDB::Table')}.Arn>`;
-const stateMachineArn = `<${idOf('AWS::StepFunctions::StateMachine')}>`;
+/** The request's machine (Workflow) and the webhook-delivery one (Deliveries). */
+const machineId = (prefix: string): string =>
+  resourcesOfType(template, 'AWS::StepFunctions::StateMachine').find(([id]) =>
+    id.startsWith(prefix),
+  )?.[0] as string;
+const stateMachineArn = `<${machineId('Workflow')}>`;
+const deliveryMachineArn = `<${machineId('Deliveries')}>`;
+const eventBusArn = `<${idOf('AWS::Events::EventBus')}.Arn>`;
 /** The machine's executions (their names are request ids): what DescribeExecution needs. */
 const executionsArn = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${JSON.stringify(
-  { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: idOf('AWS::StepFunctions::StateMachine') }] }] },
+  { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: machineId('Workflow') }] }] },
 )}:*`;
 const secretArn = `<${idOf('AWS::SecretsManager::Secret')}>`;
 const feedbackQueueArn = `<${idOf('AWS::SQS::Queue')}.Arn>`;
@@ -87,6 +95,8 @@ const expectedGrants = (entry: FunctionEntry): string[] => {
     ...(uses.activationSecret
       ? on(secretArn, ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'])
       : []),
+    ...(uses.events ? on(eventBusArn, ['events:PutEvents']) : []),
+    ...(uses.deliveries ? on(deliveryMachineArn, ['states:StartExecution']) : []),
     // SES feedback that failed processing goes to its dead-letter queue.
     ...(trigger.kind === 'event'
       ? on(feedbackQueueArn, ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'])
@@ -171,10 +181,23 @@ describe('least privilege (functions/catalog.ts uses)', () => {
     }
   });
 
-  it('starts executions only from create-request and the sweep, and signals tasks only where a decision is made or repaired', () => {
-    expect(modulesWith('states:StartExecution')).toEqual([
+  it('starts executions only from create-request and the sweep, deliveries only where events are published or a delivery is asked for, and signals tasks only where a decision is made or repaired', () => {
+    const starting = (machineArn: string) =>
+      modules.filter((module) =>
+        grantsOf(statementsOfFunction(template, module)).includes(
+          `states:StartExecution on ${machineArn}`,
+        ),
+      );
+    expect(starting(stateMachineArn)).toEqual(['api/create-request', 'workflow/sweep-requests']);
+    expect(starting(deliveryMachineArn).sort()).toEqual([
+      'api/correct-request',
       'api/create-request',
+      'api/extend-request',
+      'api/webhooks/redeliver',
+      'api/webhooks/test-endpoint',
+      'workflow/settle-request',
       'workflow/sweep-requests',
+      'workflow/wake',
     ]);
     expect(modulesWith('states:SendTaskSuccess')).toEqual([
       'activation/decide-activation',
@@ -189,15 +212,18 @@ describe('least privilege (functions/catalog.ts uses)', () => {
     expect(modulesWith('states:SendTaskHeartbeat')).toEqual([]);
   });
 
-  it('passes the state machine its own ARN, not one rebuilt from its name', () => {
-    for (const module of modulesWith('states:StartExecution')) {
-      const [, fn] = functionOf(template, module);
-      expect(fn.Properties.Environment.Variables.STATE_MACHINE_ARN).toEqual({
-        Ref: idOf('AWS::StepFunctions::StateMachine'),
-      });
+  it('passes the state machines their own ARNs, not ones rebuilt from their names', () => {
+    for (const module of modules) {
+      const variables = functionOf(template, module)[1].Properties.Environment.Variables;
+      if (variables.STATE_MACHINE_ARN) {
+        expect(variables.STATE_MACHINE_ARN).toEqual({ Ref: machineId('Workflow') });
+      }
+      if (variables.DELIVERY_STATE_MACHINE_ARN) {
+        expect(variables.DELIVERY_STATE_MACHINE_ARN).toEqual({ Ref: machineId('Deliveries') });
+      }
     }
     expect(template.toJSON().Outputs.StateMachineArn.Value).toEqual({
-      Ref: idOf('AWS::StepFunctions::StateMachine'),
+      Ref: machineId('Workflow'),
     });
   });
 
@@ -229,13 +255,19 @@ describe('least privilege (functions/catalog.ts uses)', () => {
     expect(withIndex('Sweep')).toEqual(['workflow/sweep-requests']);
   });
 
-  it('lets the state machine invoke exactly the workflow task functions', () => {
-    const [, stateMachine] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
+  it.each([
+    ['Workflow', 'request'],
+    ['Deliveries', 'delivery'],
+  ] as const)('lets the %s state machine invoke exactly its task functions', (prefix, machine) => {
+    const [, stateMachine] =
+      resourcesOfType(template, 'AWS::StepFunctions::StateMachine').find(([id]) =>
+        id.startsWith(prefix),
+      ) ?? [];
     const roleId = referencedLogicalId(stateMachine.Properties.RoleArn) as string;
     const [invoke] = statementsWith(statementsOfRole(template, roleId), 'lambda:InvokeFunction');
-    const taskFunctionIds = entriesTriggeredBy('workflowTask').map(
-      ({ module }) => functionOf(template, module)[0],
-    );
+    const taskFunctionIds = entriesTriggeredBy('workflowTask')
+      .filter(({ trigger }) => machineOf(trigger) === machine)
+      .map(({ module }) => functionOf(template, module)[0]);
     expect(asList(invoke?.Resource).map(referencedLogicalId).sort()).toEqual(
       taskFunctionIds.sort(),
     );

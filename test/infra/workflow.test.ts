@@ -4,13 +4,15 @@ import aslValidator from 'asl-validator';
 import { Template } from 'aws-cdk-lib/assertions';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { entriesTriggeredBy } from '../../functions/catalog.ts';
+import { entriesTriggeredBy, machineOf } from '../../functions/catalog.ts';
 import { WORKFLOW_DEFINITION_FILE } from '../../infra/constructs/request-workflow.ts';
 import { stubbedServiceApp } from './support/service-app.ts';
 import { functionOf, type Json, renderJoin, resourcesOfType } from './support/template-queries.ts';
 
 const aslText = readFileSync(WORKFLOW_DEFINITION_FILE, 'utf8');
-const taskEntries = entriesTriggeredBy('workflowTask');
+const taskEntries = entriesTriggeredBy('workflowTask').filter(
+  ({ trigger }) => machineOf(trigger) === 'request',
+);
 const placeholdersIn = (text: string): string[] =>
   [
     ...new Set([...text.matchAll(/\$\{([A-Za-z0-9]+)\}/g)].map((match) => match[1] as string)),
