@@ -10,6 +10,11 @@ beforeAll(() => {
   vi.stubEnv('PUBLIC_BASE_URL', 'https://accounts.example');
   vi.stubEnv('SENDER_EMAIL', 'no-reply@accounts.example');
   vi.stubEnv('ACTIVATION_SECRET', 'unit-test-secret');
+  vi.stubEnv('EVENT_BUS_NAME', 'smart-account-requests');
+  vi.stubEnv(
+    'DELIVERY_STATE_MACHINE_ARN',
+    'arn:aws:states:eu-west-1:123456789012:stateMachine:webhook-delivery',
+  );
 });
 
 describe('every function in the catalog', () => {
