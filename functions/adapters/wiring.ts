@@ -10,9 +10,7 @@ import { Notifications } from '../domain/notifications.ts';
 import { ReminderMail } from '../domain/reminder-mail.ts';
 import { SweepDelay, Sweeper } from '../domain/sweep.ts';
 import { DeliveryAttempts, webhookFanOut } from '../domain/webhook-delivery.ts';
-import type { AddressCheck } from '../domain/webhook-management.ts';
 import { config } from '../shared/config.ts';
-import { checkResolvedHost, webhookUrlProblem } from '../webhooks/address-check.ts';
 import { signWebhook } from '../webhooks/signature.ts';
 import { activationSecret } from './activation-secret.ts';
 import {
@@ -153,17 +151,3 @@ export const attemptLimiter = (): DynamoAttemptLimiter =>
     maxMisses: config.maxActivationMisses(),
     windowSeconds: 15 * 60,
   });
-
-/**
- * The address check when an endpoint is added: the URL's form (https, no credentials, an IP
- * literal's range), then every address its host resolves to (functions/webhooks/address-check.ts).
- * The sender checks again at every delivery, since DNS can change.
- */
-export const webhookAddressCheck =
-  (allowLocal = config.webhookAllowLocal()): AddressCheck =>
-  async (url) => {
-    const problem = webhookUrlProblem(url, { allowLocal });
-    if (problem) return problem;
-    const resolved = await checkResolvedHost(new URL(url).hostname, { allowLocal });
-    return resolved.ok ? undefined : resolved.problem;
-  };

@@ -1,4 +1,5 @@
-import { webhookAddressCheck, webhookEndpoints } from '../../adapters/wiring.ts';
+import { webhookAddressCheck } from '../../adapters/webhook-address-check.ts';
+import { webhookEndpoints } from '../../adapters/wiring.ts';
 import { toEndpointResource } from '../../domain/webhook-endpoints.ts';
 import { addEndpoint } from '../../domain/webhook-management.ts';
 import { addEndpointInput } from '../../domain/webhook-schemas.ts';
