@@ -9,6 +9,7 @@ import { partnerClient, waitFor } from '../support/local-stack.ts';
 import { launchChromium } from './support/chromium.ts';
 import {
   activeElementId,
+  focusIsOn,
   isFocusInOpenDialog,
   type OpenedConsole,
   openConsole,
@@ -75,7 +76,7 @@ const rowOf = (page: Page, url: string) =>
 const bodyText = (page: Page) => page.locator('body').textContent();
 
 describe('the webhook endpoints page of the partner console', () => {
-  it('adds an endpoint by keyboard and shows its secret once, the one its deliveries are signed with', async () => {
+  it('adds an endpoint (submitted with Enter), shows its secret once, the one its deliveries are signed with, and delivers again on request', async () => {
     const { page, problems } = await openWebhooks(addKey);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
       origin: stack.apiUrl,
@@ -133,6 +134,20 @@ describe('the webhook endpoints page of the partner console', () => {
     await expect
       .poll(() => page.locator('#deliveries-body tr').first().textContent(), eventually)
       .toMatch(/Delivered[\s\S]*HTTP 200/);
+    const eventId = delivery.headers['webhook-id'];
+    const sameEvent = () => received.filter((r) => r.headers['webhook-id'] === eventId).length;
+
+    await page
+      .locator('#deliveries-body tr')
+      .first()
+      .getByRole('button', { name: /Deliver again/ })
+      .click();
+
+    await expect
+      .poll(() => page.locator('#webhooks-status').textContent(), eventually)
+      .toMatch(/delivered to CRM sync .* again/);
+    await waitFor(async () => sameEvent() === 2, 'the redelivery at the receiver');
+    expect(await focusIsOn(page, '#deliveries-body [data-action="redeliver"]')).toBe(true);
 
     await page.reload();
     await expect.poll(() => endpointRows(page).count(), eventually).toBe(1);
