@@ -67,7 +67,7 @@ export type Trigger =
 export type TriggerKind = Trigger['kind'];
 
 /** The table's secondary indexes (infra/table-schema.ts): GSI1 = a partner's requests, newest first. */
-export type TableIndex = 'GSI1' | 'Sweep';
+export type TableIndex = 'GSI1' | 'Sweep' | 'PendingDeliveries';
 
 /** Step Functions API calls, each granted on the one state machine. */
 export type WorkflowCall =
@@ -281,7 +281,7 @@ export const catalog: readonly FunctionEntry[] = [
       events: true,
       deliveries: true,
       table: 'readWrite',
-      indexes: ['Sweep'],
+      indexes: ['Sweep', 'PendingDeliveries'],
       workflow: ['startExecution', 'describeExecution', 'sendTaskSuccess', 'sendTaskFailure'],
     },
   },

@@ -1,7 +1,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { SWEEP_INDEX } from '../functions/adapters/table-keys.ts';
+import { PENDING_DELIVERIES_INDEX, SWEEP_INDEX } from '../functions/adapters/table-keys.ts';
 
-export { SWEEP_INDEX };
+export { PENDING_DELIVERIES_INDEX, SWEEP_INDEX };
 
 /**
  * The one table's key schema (docs/architecture.md). The CDK stack and the local stack both
@@ -31,6 +31,8 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
     { AttributeName: PARTNER_REQUESTS_INDEX.sortKey, AttributeType: 'S' },
     { AttributeName: SWEEP_INDEX.partitionKey, AttributeType: 'S' },
     { AttributeName: SWEEP_INDEX.sortKey, AttributeType: 'S' },
+    { AttributeName: PENDING_DELIVERIES_INDEX.partitionKey, AttributeType: 'S' },
+    { AttributeName: PENDING_DELIVERIES_INDEX.sortKey, AttributeType: 'S' },
   ],
   KeySchema: [
     { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
@@ -52,6 +54,17 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
         { AttributeName: SWEEP_INDEX.sortKey, KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...SWEEP_INDEX.projected] },
+    },
+    {
+      IndexName: PENDING_DELIVERIES_INDEX.indexName,
+      KeySchema: [
+        { AttributeName: PENDING_DELIVERIES_INDEX.partitionKey, KeyType: 'HASH' },
+        { AttributeName: PENDING_DELIVERIES_INDEX.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: {
+        ProjectionType: 'INCLUDE',
+        NonKeyAttributes: [...PENDING_DELIVERIES_INDEX.projected],
+      },
     },
   ],
 });

@@ -1,4 +1,5 @@
 import { parseReminderOffsets } from '../functions/domain/reminders.ts';
+import { parseRetrySeconds } from '../functions/domain/webhook-retries.ts';
 import { openLocalData } from './data-dir.ts';
 import { startStack } from './stack.ts';
 
@@ -24,6 +25,7 @@ const stack = await startStack({
   publicBaseUrl: process.env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
   activationTimeoutSeconds: seconds('ACTIVATION_TIMEOUT_SECONDS'),
   reminderOffsetsSeconds: parseReminderOffsets(process.env.ACTIVATION_REMINDER_SECONDS),
+  webhookRetrySeconds: parseRetrySeconds(process.env.WEBHOOK_RETRY_SECONDS),
   sweepIntervalSeconds: seconds('SWEEP_INTERVAL_SECONDS'),
 });
 

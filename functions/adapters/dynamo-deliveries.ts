@@ -11,10 +11,17 @@ import {
   type DeliveryPage,
   DeliveryStatus,
   type DeliveryStore,
+  type OverdueDelivery,
 } from '../domain/webhook-ports.ts';
 import { ValidationFailed } from '../shared/errors.ts';
 import { isConditionFailed, storeCall, updateItemIf } from './store-errors.ts';
-import { keys, TTL_ATTRIBUTE } from './table-keys.ts';
+import {
+  keys,
+  PENDING_DELIVERIES_INDEX,
+  PENDING_DELIVERY_SHARDS,
+  pendingShardOf,
+  TTL_ATTRIBUTE,
+} from './table-keys.ts';
 
 const DELIVERY_PREFIX = 'DELIVERY#';
 /** What a delivery's sort key holds after its prefix: an event id (`evt_` and a ULID). */
@@ -42,6 +49,7 @@ export class DynamoDeliveries implements DeliveryStore {
               ...keys.delivery(delivery.endpointId, delivery.eventId),
               entity: 'DELIVERY',
               ...delivery,
+              ...pendingKeys(delivery.eventId, delivery.nextAttemptAt),
               [TTL_ATTRIBUTE]: deliveryExpiry(delivery.createdAt),
             },
             // One delivery per event and endpoint: a second fan-out of the same event is a no-op.
@@ -109,10 +117,22 @@ export class DynamoDeliveries implements DeliveryStore {
         // The attempt count is the delivery's clock: a retried or superseded attempt (a
         // redelivery reset the count) finds another count there and writes nothing.
         ConditionExpression: 'attempts = :previous',
+        // Pending: in the sparse index at its next attempt; delivered or failed: out of it.
         UpdateExpression:
           'SET attempts = :attempts, lastAttemptAt = :at, lastStatusCode = :statusCode, ' +
-          '#status = :status, nextAttemptAt = :next',
-        ExpressionAttributeNames: { '#status': 'status' },
+          `#status = :status, nextAttemptAt = :next${
+            attempt.status === DeliveryStatus.PENDING
+              ? ', #pendingAt = :next'
+              : ' REMOVE #pendingShard, #pendingAt'
+          }`,
+        // Only the names the expression uses: DynamoDB refuses unused ones.
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#pendingAt': PENDING_DELIVERIES_INDEX.sortKey,
+          ...(attempt.status === DeliveryStatus.PENDING
+            ? {}
+            : { '#pendingShard': PENDING_DELIVERIES_INDEX.partitionKey }),
+        },
         ExpressionAttributeValues: {
           ':previous': attempt.attempts - 1,
           ':attempts': attempt.attempts,
@@ -126,6 +146,42 @@ export class DynamoDeliveries implements DeliveryStore {
     return updated !== undefined;
   }
 
+  async overdue(dueBefore: Date | undefined, limit: number): Promise<readonly OverdueDelivery[]> {
+    const shards = Array.from({ length: PENDING_DELIVERY_SHARDS }, (_, shard) => shard);
+    const pages = await Promise.all(
+      shards.map((shard) =>
+        storeCall(() =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: PENDING_DELIVERIES_INDEX.indexName,
+              KeyConditionExpression: dueBefore
+                ? '#shard = :shard AND #at <= :before'
+                : '#shard = :shard',
+              ExpressionAttributeNames: {
+                '#shard': PENDING_DELIVERIES_INDEX.partitionKey,
+                ...(dueBefore ? { '#at': PENDING_DELIVERIES_INDEX.sortKey } : {}),
+              },
+              ExpressionAttributeValues: {
+                ':shard': `DELIVERIES#${shard}`,
+                ...(dueBefore ? { ':before': dueBefore.toISOString() } : {}),
+              },
+              Limit: limit,
+            }),
+          ),
+        ),
+      ),
+    );
+    return pages.flatMap((page) =>
+      (page.Items ?? []).map((item) => ({
+        endpointId: item.endpointId as string,
+        eventId: item.eventId as string,
+        attempts: Number(item.attempts ?? 0),
+        redeliveries: Number(item.redeliveries ?? 0),
+      })),
+    );
+  }
+
   async reopen(endpointId: string, eventId: string, at: string): Promise<Delivery | undefined> {
     const updated = await updateItemIf(
       this.client,
@@ -135,10 +191,11 @@ export class DynamoDeliveries implements DeliveryStore {
         ConditionExpression: 'attribute_exists(PK)',
         // Kept for the retention period from now, so a redelivery outlives its retries.
         UpdateExpression:
-          'SET #status = :pending, attempts = :zero, nextAttemptAt = :at, #ttl = :ttl ' +
-          'ADD redeliveries :one',
-        ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
+          'SET #status = :pending, attempts = :zero, nextAttemptAt = :at, #ttl = :ttl, ' +
+          '#pendingShard = :shard, #pendingAt = :at ADD redeliveries :one',
+        ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE, ...PENDING_NAMES },
         ExpressionAttributeValues: {
+          ':shard': pendingShardOf(eventId),
           ':pending': DeliveryStatus.PENDING,
           ':zero': 0,
           ':at': at,
@@ -150,6 +207,20 @@ export class DynamoDeliveries implements DeliveryStore {
     return updated ? toDelivery(updated) : undefined;
   }
 }
+
+const PENDING_NAMES = {
+  '#pendingShard': PENDING_DELIVERIES_INDEX.partitionKey,
+  '#pendingAt': PENDING_DELIVERIES_INDEX.sortKey,
+} as const;
+
+/** A new delivery is pending, so it enters the sparse index at its first attempt. */
+const pendingKeys = (eventId: string, at: string | null) =>
+  at
+    ? {
+        [PENDING_DELIVERIES_INDEX.partitionKey]: pendingShardOf(eventId),
+        [PENDING_DELIVERIES_INDEX.sortKey]: at,
+      }
+    : {};
 
 const toDelivery = (item: Record<string, unknown>): Delivery => ({
   endpointId: item.endpointId as string,

@@ -60,5 +60,24 @@ export const sweepShardOf = (requestId: string): string => {
   return keys.sweepShard(hash % SWEEP_SHARDS);
 };
 
+/**
+ * The sparse index of pending webhook deliveries: only a pending delivery carries
+ * `pendingShard` and `pendingAt` (its next attempt), so the sweep finds those whose execution
+ * should have attempted them long ago (gone after a crash or a local restart).
+ */
+export const PENDING_DELIVERIES_INDEX = {
+  indexName: 'PendingDeliveries',
+  partitionKey: 'pendingShard',
+  sortKey: 'pendingAt',
+  projected: ['endpointId', 'eventId', 'attempts', 'redeliveries'],
+} as const;
+export const PENDING_DELIVERY_SHARDS = 4;
+
+export const pendingShardOf = (eventId: string): string => {
+  let hash = 0;
+  for (const char of eventId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `DELIVERIES#${hash % PENDING_DELIVERY_SHARDS}`;
+};
+
 export const PARTNER_REQUESTS_INDEX = 'GSI1';
 export const TTL_ATTRIBUTE = 'ttl';

@@ -4,14 +4,14 @@ import { ActivationDecisions } from '../domain/activation-decisions.ts';
 import { ActivationMail } from '../domain/activation-mail.ts';
 import { endWait } from '../domain/cancellation.ts';
 import { RequestCorrections } from '../domain/correction.ts';
+import { DeliverySweep } from '../domain/delivery-sweep.ts';
 import { EventPublisher, emailEntry } from '../domain/event-publisher.ts';
 import { TimelineType } from '../domain/events.ts';
 import { Notifications } from '../domain/notifications.ts';
 import { ReminderMail } from '../domain/reminder-mail.ts';
 import { SweepDelay, Sweeper } from '../domain/sweep.ts';
-import { DeliveryAttempts, webhookFanOut } from '../domain/webhook-delivery.ts';
+import { webhookFanOut } from '../domain/webhook-delivery.ts';
 import { config } from '../shared/config.ts';
-import { signWebhook } from '../webhooks/signature.ts';
 import { activationSecret } from './activation-secret.ts';
 import {
   createDocumentClient,
@@ -32,7 +32,6 @@ import { EventBridgeBus } from './event-bus.ts';
 import { SesMailer } from './ses-mailer.ts';
 import { SfnDeliveryStarter } from './sfn-delivery-starter.ts';
 import { SfnWorkflow } from './sfn-workflow.ts';
-import { postWebhook } from './webhook-sender.ts';
 
 /**
  * Factories for the adapters a handler needs. Handlers call them at module scope, so each
@@ -136,15 +135,8 @@ export const eventPublisher = (): EventPublisher =>
 
 export const eventLog = (): DynamoEventLog => new DynamoEventLog(documents(), config.tableName());
 
-export const deliveryAttempts = (): DeliveryAttempts =>
-  new DeliveryAttempts(
-    deliveries(),
-    webhookEndpoints(),
-    (url, body, headers) =>
-      postWebhook(url, body, headers, { allowLocal: config.webhookAllowLocal() }),
-    signWebhook,
-    config.webhookRetrySeconds(),
-  );
+export const deliverySweep = (): DeliverySweep =>
+  new DeliverySweep(deliveries(), deliveryStarter());
 
 export const attemptLimiter = (): DynamoAttemptLimiter =>
   new DynamoAttemptLimiter(documents(), config.tableName(), {

@@ -115,6 +115,11 @@ export class DeliveryAttempts {
     return this.record(delivery, result, now, endpoint === undefined);
   }
 
+  private async isOwnWrite(delivery: Delivery, attempts: number, now: Date): Promise<boolean> {
+    const current = await this.deliveries.get(delivery.endpointId, delivery.eventId);
+    return current?.attempts === attempts && current.lastAttemptAt === now.toISOString();
+  }
+
   private async record(
     delivery: Delivery,
     result: SendResult,
@@ -141,8 +146,11 @@ export class DeliveryAttempts {
       nextAttemptAt,
     });
     // Another execution recorded this attempt, or the partner reopened the delivery (which
-    // started an execution of its own): this one stops.
-    if (!recorded) return { done: true, waitSeconds: 0, outcome: AttemptOutcome.SKIPPED };
+    // started an execution of its own): this one stops. Unless the write that "failed" was
+    // this one, landed, and its reply was lost (the SDK retried it against itself).
+    if (!recorded && !(await this.isOwnWrite(delivery, attempts, now))) {
+      return { done: true, waitSeconds: 0, outcome: AttemptOutcome.SKIPPED };
+    }
     if (!result.ok) {
       logger.info('webhook delivery attempt failed', {
         endpointId: delivery.endpointId,

@@ -115,6 +115,19 @@ export interface DeliveryStore {
    * there is no such delivery.
    */
   reopen(endpointId: string, eventId: string, at: string): Promise<Delivery | undefined>;
+  /**
+   * Pending deliveries whose next attempt was due before `dueBefore` (every pending one when
+   * it is undefined: the local stack's start), at most `limit` per shard.
+   */
+  overdue(dueBefore: Date | undefined, limit: number): Promise<readonly OverdueDelivery[]>;
+}
+
+/** What the sweep needs to start a pending delivery's execution again. */
+export interface OverdueDelivery {
+  readonly endpointId: string;
+  readonly eventId: string;
+  readonly attempts: number;
+  readonly redeliveries: number;
 }
 
 /** Starts delivering one stored delivery (a Step Functions execution on AWS). */

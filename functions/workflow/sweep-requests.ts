@@ -1,4 +1,4 @@
-import { sweeper } from '../adapters/wiring.ts';
+import { deliverySweep, sweeper } from '../adapters/wiring.ts';
 import type { SweepReport } from '../domain/sweep.ts';
 import { objectField } from '../shared/event-fields.ts';
 import { logger } from '../shared/logger.ts';
@@ -6,6 +6,7 @@ import { businessMetrics } from '../shared/metrics.ts';
 import { taskHandler } from '../shared/task-handler.ts';
 
 const sweep = sweeper();
+const deliveries = deliverySweep();
 
 /**
  * The sweep (functions/domain/sweep.ts), every 5 minutes on AWS and on a timer locally. The
@@ -14,7 +15,10 @@ const sweep = sweeper();
  */
 export const handler = taskHandler(async (event): Promise<SweepReport> => {
   const everything = objectField(event, 'detail')?.everything === true;
-  const report = await sweep.run(new Date(), { everything });
+  const now = new Date();
+  const report = await sweep.run(now, { everything });
+  const resumedDeliveries = await deliveries.run(now, { everything });
+  if (resumedDeliveries > 0) logger.info('sweep resumed webhook deliveries', { resumedDeliveries });
   businessMetrics.sweepPass(report.resignalled + report.restarted, report.repeated.length);
   if (report.repeated.length > 0) {
     logger.warn('sweep repaired requests it had repaired before', { requestIds: report.repeated });

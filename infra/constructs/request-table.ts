@@ -1,7 +1,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { PARTNER_REQUESTS_INDEX, SWEEP_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../table-schema.ts';
+import {
+  PARTNER_REQUESTS_INDEX,
+  PENDING_DELIVERIES_INDEX,
+  SWEEP_INDEX,
+  TABLE_KEYS,
+  TTL_ATTRIBUTE,
+} from '../table-schema.ts';
 
 /** The one DynamoDB table. It holds every request ever made, so it outlives the stack. */
 export class RequestTable extends Construct {
@@ -40,6 +46,15 @@ export class RequestTable extends Construct {
       sortKey: text(SWEEP_INDEX.sortKey),
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...SWEEP_INDEX.projected],
+    });
+
+    // Sparse: only pending webhook deliveries carry its keys (functions/domain/delivery-sweep.ts).
+    this.table.addGlobalSecondaryIndex({
+      indexName: PENDING_DELIVERIES_INDEX.indexName,
+      partitionKey: text(PENDING_DELIVERIES_INDEX.partitionKey),
+      sortKey: text(PENDING_DELIVERIES_INDEX.sortKey),
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...PENDING_DELIVERIES_INDEX.projected],
     });
   }
 

@@ -6,6 +6,7 @@ import {
   type DeliveryStarter,
   DeliveryStatus,
   type DeliveryStore,
+  type OverdueDelivery,
   type SigningSecret,
   type WebhookEndpoint,
   type WebhookEndpointStore,
@@ -185,6 +186,22 @@ export class InMemoryDeliveries implements DeliveryStore {
     };
     this.deliveries.set(key, reopened);
     return { ...reopened };
+  }
+
+  async overdue(dueBefore: Date | undefined, limit: number): Promise<readonly OverdueDelivery[]> {
+    return [...this.deliveries.values()]
+      .filter((delivery) => delivery.status === DeliveryStatus.PENDING && delivery.nextAttemptAt)
+      .filter(
+        (delivery) =>
+          dueBefore === undefined || Date.parse(delivery.nextAttemptAt ?? '') <= dueBefore.getTime(),
+      )
+      .slice(0, limit)
+      .map(({ endpointId, eventId, attempts, redeliveries }) => ({
+        endpointId,
+        eventId,
+        attempts,
+        redeliveries,
+      }));
   }
 }
 

@@ -180,4 +180,25 @@ describe('attempting a delivery', () => {
     expect(await attempts().attempt('whe_all', 'evt_1', NOW)).toMatchObject({ outcome: 'failed' });
     expect(sent).toEqual([]);
   });
+
+  it('goes on after its own write whose reply was lost (the retry found its own count)', async () => {
+    await stored();
+    answers = [{ ok: false, statusCode: 500 }];
+    const lostReply = {
+      get: (endpointId: string, eventId: string) => deliveries.get(endpointId, eventId),
+      recordAttempt: async (...args: Parameters<InMemoryDeliveries['recordAttempt']>) => {
+        await deliveries.recordAttempt(...args);
+        return false;
+      },
+    };
+    const plan = await new DeliveryAttempts(
+      lostReply,
+      endpoints,
+      async () => answers.shift() ?? { ok: true, statusCode: 204 },
+      signWebhook,
+      RETRIES,
+    ).attempt('whe_all', 'evt_1', NOW);
+
+    expect(plan).toEqual({ done: false, waitSeconds: 5, outcome: 'retrying' });
+  });
 });
