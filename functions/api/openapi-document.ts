@@ -7,7 +7,13 @@ import {
   extendRequestInput,
   listRequestsQuery,
 } from '../domain/request-schema.ts';
-import { problem, requestList, smartAccountRequestResource } from '../domain/resource-schemas.ts';
+import {
+  problem,
+  requestEvent,
+  requestList,
+  requestTimeline,
+  smartAccountRequestResource,
+} from '../domain/resource-schemas.ts';
 import {
   addEndpointInput,
   deliveryList,
@@ -151,6 +157,8 @@ export const openApiDocument = () => ({
       ...componentsOf('output', [
         ['SmartAccountRequest', smartAccountRequestResource],
         ['SmartAccountRequestList', requestList],
+        ['RequestEvent', requestEvent],
+        ['RequestTimeline', requestTimeline],
         ['Problem', problem],
         ['WebhookEndpoint', webhookEndpointResource],
         ['WebhookEndpointWithSecret', webhookEndpointWithSecret],
@@ -244,6 +252,18 @@ export const openApiDocument = () => ({
           '200': resourceResponse('Cancelled'),
           '404': problemResponse('No such request for this partner'),
           '409': problemResponse('Not pending'),
+          ...partnerErrors,
+        },
+      },
+    },
+    '/v1/smart-account-requests/{id}/events': {
+      get: {
+        operationId: 'getSmartAccountRequestTimeline',
+        summary: "The request's timeline: its events and e-mails, oldest first",
+        parameters: [idParameter],
+        responses: {
+          '200': jsonResponse('The timeline', 'RequestTimeline'),
+          '404': problemResponse('No such request for this partner'),
           ...partnerErrors,
         },
       },

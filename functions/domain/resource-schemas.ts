@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { requestStatuses } from '../shared/status.ts';
+import { TimelineType, webhookEventTypes } from './events.ts';
 import { partnerFields } from './request-schema.ts';
 
 /**
@@ -48,6 +49,31 @@ export const requestList = z.object({
     .check(z.describe('Pass as `cursor` for the next page; null on the last page.')),
 });
 export type RequestList = z.output<typeof requestList>;
+
+/** An event: what the bus and the webhooks carry, and what a timeline lists (events.ts). */
+export const requestEvent = z.object({
+  id: z.string().check(z.describe('`evt_…`; also the `webhook-id` a receiver dedupes by.')),
+  type: z.enum(webhookEventTypes),
+  createdAt: timestamp,
+  data: smartAccountRequestResource.check(
+    z.describe('The request as GET returned it right after the change.'),
+  ),
+});
+
+/** A timeline's own entry: an e-mail SES accepted or reported bounced. */
+export const emailTimelineEntry = z.object({
+  id: z.string(),
+  type: z.enum([TimelineType.EMAIL_SENT, TimelineType.EMAIL_BOUNCED]),
+  createdAt: timestamp,
+  data: z.object({
+    kind: z.string().check(z.describe('activation, reminder, activated_partner, …')),
+    to: z.string().check(z.describe('The address, masked (`i***@acme.example`).')),
+  }),
+});
+
+export const requestTimeline = z.object({
+  items: z.array(z.union([requestEvent, emailTimelineEntry])).check(z.describe('Oldest first.')),
+});
 
 /** RFC 9457 problem details; `errors` only for validation failures, one entry per bad field. */
 export const problem = z.object({

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -92,6 +93,29 @@ export class ServiceAlarms extends Construct {
       'The sweep had to repair a request it had repaired before (re-signal a stored decision or ' +
         'start another execution): something keeps failing for it. Its log line names the ' +
         'request ids; check its executions (<id>, <id>-2, ...) and the workflow functions.',
+    );
+    // Webhook attempts that did not get a 2xx, of all attempts: one partner's endpoint being
+    // down is that partner's matter (its deliveries retry), but most attempts failing means
+    // our side is broken (egress, DNS, signing). Only with enough attempts to mean something.
+    const attempts = (metric: BusinessMetric, label: string) =>
+      businessMetric(metric, label).with({ period: Duration.minutes(15) });
+    alarm(
+      'WebhookFailureRate',
+      new cloudwatch.MathExpression({
+        expression:
+          'IF(ok + retried + failed >= 20, 100 * (retried + failed) / (ok + retried + failed), 0)',
+        usingMetrics: {
+          ok: attempts(BusinessMetric.WEBHOOK_DELIVERED, 'delivered'),
+          retried: attempts(BusinessMetric.WEBHOOK_RETRIED, 'retried'),
+          failed: attempts(BusinessMetric.WEBHOOK_FAILED, 'failed'),
+        },
+        label: 'webhook attempts without a 2xx (%)',
+        period: Duration.minutes(15),
+      }),
+      50,
+      'Half or more of the webhook attempts in 15 minutes (at least 20) got no 2xx. If many ' +
+        "partners' endpoints fail at once, suspect our side: the delivery function's logs, its " +
+        'network egress and DNS. Deliveries retry for about 27 h, so nothing is lost yet.',
     );
     alarm(
       'SesBounceRate',

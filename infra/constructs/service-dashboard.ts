@@ -77,6 +77,18 @@ export class ServiceDashboard extends Construct {
     );
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
+        title: 'Webhook deliveries',
+        width: 24,
+        stacked: true,
+        left: [
+          business(BusinessMetric.WEBHOOK_DELIVERED, 'delivered (2xx)'),
+          business(BusinessMetric.WEBHOOK_RETRIED, 'attempt failed, retrying'),
+          business(BusinessMetric.WEBHOOK_FAILED, 'failed for good'),
+        ],
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
         title: 'API requests',
         width: 12,
         left: [

@@ -80,6 +80,30 @@ describe('operations', () => {
     });
   });
 
+  it('alarms when most webhook attempts fail, from partner-independent metrics', () => {
+    const alarm = alarms.WebhookFailureRate;
+    expect(alarm).toMatchObject({
+      Threshold: 50,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    const metrics = alarm?.Metrics as Json[];
+    const expression = metrics.find((metric) => metric.Expression)?.Expression as string;
+    expect(expression).toContain('>= 20');
+    expect(expression).toContain('100 * (retried + failed) / (ok + retried + failed)');
+    const counted = metrics
+      .filter((metric) => metric.MetricStat)
+      .map((metric) => [metric.MetricStat.Metric.MetricName, metric.MetricStat.Metric.Dimensions]);
+    expect(counted.map(([name]) => name).sort()).toEqual([
+      'WebhookDelivered',
+      'WebhookFailed',
+      'WebhookRetried',
+    ]);
+    // No partner or endpoint dimension: only the service.
+    for (const [, dimensions] of counted) {
+      expect(dimensions).toEqual([{ Name: 'service', Value: 'smart-account-requests' }]);
+    }
+  });
+
   it('sends every alarm and its recovery to the encrypted alarm topic', () => {
     for (const [name, alarm] of Object.entries(alarms)) {
       expect(alarm.AlarmActions, name).toEqual([{ Ref: topicId }]);
@@ -182,6 +206,14 @@ describe('the dashboard graphs the business metrics the handlers record', () => 
         ...SERVICE,
         expect.objectContaining({ stat: 'Sum' }),
       ],
+    ]);
+  });
+
+  it('webhook deliveries: delivered, retrying and failed for good', () => {
+    expect(graphMetrics('Webhook deliveries').map((metric) => metric[1])).toEqual([
+      'WebhookDelivered',
+      'WebhookRetried',
+      'WebhookFailed',
     ]);
   });
 

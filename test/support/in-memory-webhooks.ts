@@ -193,7 +193,8 @@ export class InMemoryDeliveries implements DeliveryStore {
       .filter((delivery) => delivery.status === DeliveryStatus.PENDING && delivery.nextAttemptAt)
       .filter(
         (delivery) =>
-          dueBefore === undefined || Date.parse(delivery.nextAttemptAt ?? '') <= dueBefore.getTime(),
+          dueBefore === undefined ||
+          Date.parse(delivery.nextAttemptAt ?? '') <= dueBefore.getTime(),
       )
       .slice(0, limit)
       .map(({ endpointId, eventId, attempts, redeliveries }) => ({
