@@ -58,17 +58,3 @@ export const signWebhook = (
     'webhook-signature': signatures.join(' '),
   };
 };
-
-export interface StoredSecret {
-  readonly secret: string;
-  readonly expiresAt: string | null;
-}
-
-/**
- * The secrets that sign a delivery made at `now`: the current one (no expiry) and a rotated-out
- * one until its expiry, in stored order (current first).
- */
-export const signingSecrets = (secrets: readonly StoredSecret[], now: Date): string[] =>
-  secrets
-    .filter(({ expiresAt }) => expiresAt === null || Date.parse(expiresAt) > now.getTime())
-    .map(({ secret }) => secret);

@@ -836,6 +836,11 @@ describe('generated bad corrections (PATCH)', () => {
     const body = validRequest();
     const id = (await partner.create(body)).body.id as string;
     await activationLink(stack, body.customerEmail);
+    // The activation e-mail's timeline entry is written just after SES took the mail.
+    await waitFor(async () => {
+      const timeline = await partner.call('GET', `/v1/smart-account-requests/${id}/events`);
+      return timeline.body?.items?.some((item: { type: string }) => item.type === 'email.sent');
+    }, 'the activation e-mail in the timeline');
     const before = await storeSnapshot(stack);
     await fc.assert(
       fc.asyncProperty(badPart, validPart, async (bad, valid) => {

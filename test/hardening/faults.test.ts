@@ -62,8 +62,11 @@ const requestsFor = async (domain: string) =>
     (item) => item.entity === 'REQUEST' && item.accountDomain === domain,
   );
 
-const isRequestItem = (body: Record<string, unknown>) =>
-  String((body.Item as { PK?: { S?: string } } | undefined)?.PK?.S).startsWith('REQUEST#');
+/** The request item itself, not one of its events (same partition, SK EVENT#…). */
+const isRequestItem = (body: Record<string, unknown>) => {
+  const item = body.Item as { PK?: { S?: string }; SK?: { S?: string } } | undefined;
+  return String(item?.PK?.S).startsWith('REQUEST#') && item?.SK?.S === 'REQUEST';
+};
 const isDomainLock = (body: Record<string, unknown>) =>
   String((body.Item as { PK?: { S?: string } } | undefined)?.PK?.S).startsWith('DOMAIN#');
 const isIdempotencyClaim = (body: Record<string, unknown>) =>

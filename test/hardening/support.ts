@@ -107,7 +107,8 @@ export const storeSnapshot = async (stack: RunningStack) => {
 };
 
 export const requestItem = async (stack: RunningStack, id: string): Promise<Item | undefined> =>
-  (await scanTable(stack)).find((item) => item.PK === `REQUEST#${id}`);
+  // The request's own item: its events share the partition (SK EVENT#…).
+  (await scanTable(stack)).find((item) => item.PK === `REQUEST#${id}` && item.SK === 'REQUEST');
 
 /** Captures everything written to stdout and stderr (Powertools writes there directly). */
 export const captureOutput = () => {

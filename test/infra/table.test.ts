@@ -67,6 +67,7 @@ describe('the DynamoDB table', () => {
       expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual([
         'GSI1',
         'Sweep',
+        'PendingDeliveries',
       ]);
     } finally {
       client.destroy();

@@ -1,6 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendTaskFailureCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../../local/lambda-context.ts';
@@ -58,6 +63,21 @@ const event = (
 
 const pendingWithToken = aRequest({ taskToken: 'task-token-1' });
 
+/**
+ * What an ignored bounce writes: one `email.bounced` entry in the request's timeline, with the
+ * address masked, and nothing about the request itself.
+ */
+const expectOnlyTheTimelineEntry = (kind: string) => {
+  expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+  const puts = documents.commandCalls(PutCommand);
+  expect(puts).toHaveLength(1);
+  const item = puts[0]?.args[0].input.Item;
+  expect(item?.PK).toBe('REQUEST#sar_01TEST');
+  expect(String(item?.SK)).toMatch(/^EVENT#/);
+  expect(item?.entry).toMatchObject({ type: 'email.bounced', data: { kind } });
+  expect(JSON.stringify(item)).not.toContain('it@acme.example');
+};
+
 /** The values the one update of the request item writes (its status, its reason). */
 const writtenValues = () => {
   const updates = documents.commandCalls(UpdateCommand);
@@ -101,16 +121,27 @@ describe('an SES bounce or complaint for the activation e-mail', () => {
     const result = await handler(event({ bounceType: 'Transient', bounceSubType: 'MailboxFull' }));
 
     expect(result).toEqual({ failed: false });
-    expect(documents.calls()).toHaveLength(0);
+    expectOnlyTheTimelineEntry('activation');
     expect(sfn.calls()).toHaveLength(0);
   });
 
   it.each([
-    ['an outcome e-mail', { requestId: ['sar_01TEST'], purpose: ['activated_user'] }],
-    ['a mail without our tags', {}],
-    ['a mail without a purpose', { requestId: ['sar_01TEST'] }],
-  ])('ignores a bounce of %s', async (_what, tags) => {
+    [
+      'an outcome e-mail',
+      { requestId: ['sar_01TEST'], purpose: ['activated_user'] },
+      'activated_user',
+    ],
+    ['a mail without a purpose', { requestId: ['sar_01TEST'] }, 'unknown'],
+  ])('ignores a bounce of %s, noting it in the timeline', async (_what, tags, kind) => {
     const result = await handler(event({ tags }));
+
+    expect(result).toEqual({ failed: false });
+    expectOnlyTheTimelineEntry(kind);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('ignores a bounce of a mail without our tags altogether', async () => {
+    const result = await handler(event({ tags: {} }));
 
     expect(result).toEqual({ failed: false });
     expect(documents.calls()).toHaveLength(0);

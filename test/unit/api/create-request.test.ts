@@ -21,6 +21,8 @@ beforeAll(async () => {
     TABLE_NAME: 'requests',
     STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:sar',
     PUBLIC_BASE_URL: 'https://api.example/prod',
+    EVENT_BUS_NAME: 'events',
+    DELIVERY_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:delivery',
     AWS_LAMBDA_LOG_LEVEL: 'INFO',
   });
   ({ handler } = await import('../../../functions/api/create-request.ts'));
@@ -29,6 +31,9 @@ beforeAll(async () => {
 beforeEach(() => {
   documents.reset();
   stepFunctions.reset();
+  // The publisher reads the request back after the create; an empty read publishes nothing
+  // (the events are the integration tests' business: test/integration/events.test.ts).
+  documents.on(GetCommand).resolves({});
 });
 
 const body = {

@@ -9,6 +9,15 @@ const within = {
   apiOverheadRatio: 1.5,
   activatedTransitions: 8,
   scans: 0,
+  webhooks: {
+    aloneP99Ms: 400,
+    besideP99Ms: 600,
+    events: 1000,
+    missing: 0,
+    duplicates: 0,
+    signaturesChecked: 80,
+    signaturesVerified: 80,
+  },
 };
 
 describe('checkBudgets', () => {
@@ -45,5 +54,33 @@ describe('checkBudgets', () => {
 
   it('does not hold without bundles', () => {
     expect(checkBudgets({ ...within, bundles: [] })[0]?.holds).toBe(false);
+  });
+
+  it('holds the healthy receiver to 1.5 times its p99 alone, beside slow and failing endpoints', () => {
+    const isolation = (besideP99Ms: number) =>
+      checkBudgets({ ...within, webhooks: { ...within.webhooks, besideP99Ms } }).find(
+        (check) => check.name === 'webhook p99 beside slow+failing / alone',
+      );
+    expect(isolation(600)).toMatchObject({ holds: true, measured: '1.50 (600 / 400 ms)' });
+    expect(isolation(601)?.holds).toBe(false);
+    expect(isolation(Number.POSITIVE_INFINITY)).toMatchObject({
+      holds: false,
+      measured: 'no latency',
+    });
+  });
+
+  it('wants every event at the healthy receiver once, and every sampled signature verified', () => {
+    const completeness = (webhooks: Partial<(typeof within)['webhooks']>) =>
+      checkBudgets({ ...within, webhooks: { ...within.webhooks, ...webhooks } }).find(
+        (check) => check.name === 'webhooks to the healthy receiver',
+      );
+    expect(completeness({})).toMatchObject({
+      holds: true,
+      measured: '0 missing, 0 duplicates of 2000; 80 of 80 signatures verified',
+    });
+    expect(completeness({ missing: 1 })?.holds).toBe(false);
+    expect(completeness({ duplicates: 1 })?.holds).toBe(false);
+    expect(completeness({ signaturesVerified: 79 })?.holds).toBe(false);
+    expect(completeness({ signaturesChecked: 0, signaturesVerified: 0 })?.holds).toBe(false);
   });
 });

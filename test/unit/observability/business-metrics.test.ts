@@ -37,6 +37,11 @@ beforeAll(async () => {
   vi.stubEnv('TABLE_NAME', 'requests');
   vi.stubEnv('STATE_MACHINE_ARN', 'arn:aws:states:eu-west-1:123456789012:stateMachine:sar');
   vi.stubEnv('PUBLIC_BASE_URL', 'https://accounts.example');
+  vi.stubEnv('EVENT_BUS_NAME', 'events');
+  vi.stubEnv(
+    'DELIVERY_STATE_MACHINE_ARN',
+    'arn:aws:states:eu-west-1:123456789012:stateMachine:delivery',
+  );
   vi.stubEnv('SENDER_EMAIL', 'no-reply@accounts.example');
   vi.stubEnv('ACTIVATION_SECRET', 'unit-test-secret');
   // Each module builds its clients and its metrics on import, as a Lambda container does.
@@ -121,6 +126,7 @@ const stored = (request: SmartAccountRequest) => ({ Item: requestItem(request) }
 describe('RequestCreated', () => {
   it('is recorded once for a created request', async () => {
     documents.on(PutCommand).resolves({});
+    documents.on(GetCommand).resolves({});
     stepFunctions.on(StartExecutionCommand).resolves({ executionArn: 'arn' });
 
     const response = await createRequest(apiEvent(), lambdaContext('api-create-request'));
