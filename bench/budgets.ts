@@ -1,10 +1,12 @@
-/** The budgets of issue 6 and their check. Pure. */
+/** The budgets of issues 6 and 13 and their check. Pure. */
 export const BUDGETS = {
   bundleBytes: 1024 * 1024,
   loadRatio: 1.5,
   apiOverheadRatio: 1.5,
   activatedTransitions: 8,
   scans: 0,
+  /** The healthy receiver's p99 beside a slow and a failing endpoint, over its p99 alone. */
+  webhookP99Ratio: 1.5,
 } as const;
 
 export interface BudgetCheck {
@@ -23,6 +25,20 @@ export interface BudgetInput {
   readonly apiOverheadRatio: number;
   readonly activatedTransitions: number;
   readonly scans: number;
+  /** The healthy webhook receiver in both runs (bench/webhook-delivery.ts). */
+  readonly webhooks: {
+    readonly aloneP99Ms: number;
+    readonly besideP99Ms: number;
+    /** Events per run. */
+    readonly events: number;
+    /** Events the healthy receiver never got, summed over both runs. */
+    readonly missing: number;
+    /** POSTs of an event it had already got, summed over both runs. */
+    readonly duplicates: number;
+    /** Sampled POSTs (every receiver, both runs) whose signature the reference package checked. */
+    readonly signaturesChecked: number;
+    readonly signaturesVerified: number;
+  };
 }
 
 const worst = <T>(items: readonly T[], by: (item: T) => number): T | undefined =>
@@ -71,5 +87,31 @@ export const checkBudgets = (input: BudgetInput): BudgetCheck[] => {
       measured: String(input.scans),
       holds: input.scans === BUDGETS.scans,
     },
+    webhookIsolation(input.webhooks),
+    webhookCompleteness(input.webhooks),
   ];
 };
+
+const webhookIsolation = (webhooks: BudgetInput['webhooks']): BudgetCheck => {
+  const ratio = webhooks.besideP99Ms / webhooks.aloneP99Ms;
+  return {
+    name: 'webhook p99 beside slow+failing / alone',
+    limit: `<= ${BUDGETS.webhookP99Ratio}`,
+    measured: Number.isFinite(ratio)
+      ? `${ratio.toFixed(2)} (${webhooks.besideP99Ms.toFixed(0)} / ${webhooks.aloneP99Ms.toFixed(0)} ms)`
+      : 'no latency',
+    // NaN or Infinity (nothing arrived) does not hold.
+    holds: ratio <= BUDGETS.webhookP99Ratio,
+  };
+};
+
+const webhookCompleteness = (webhooks: BudgetInput['webhooks']): BudgetCheck => ({
+  name: 'webhooks to the healthy receiver',
+  limit: 'every event once, signed',
+  measured: `${webhooks.missing} missing, ${webhooks.duplicates} duplicates of ${2 * webhooks.events}; ${webhooks.signaturesVerified} of ${webhooks.signaturesChecked} signatures verified`,
+  holds:
+    webhooks.missing === 0 &&
+    webhooks.duplicates === 0 &&
+    webhooks.signaturesChecked > 0 &&
+    webhooks.signaturesVerified === webhooks.signaturesChecked,
+});

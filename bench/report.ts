@@ -1,9 +1,11 @@
 import type { ApiOverheadResult } from './api-overhead.ts';
-import type { BudgetCheck } from './budgets.ts';
+import type { BudgetCheck, BudgetInput } from './budgets.ts';
 import type { LoadResult } from './cold-start.ts';
 import { type CostResult, LAMBDA_MEMORY_MB } from './cost.ts';
 import { PRICE_DATE, PRICES } from './cost-model.ts';
 import { count, kib, ms, table, times, usd } from './format.ts';
+import { type DeliveryLogCounts, ReceiverRole } from './webhook-arrivals.ts';
+import type { ReceiverResult, WebhookResult, WebhookRun } from './webhook-delivery.ts';
 
 export interface ColdStartRow {
   readonly name: string;
@@ -158,9 +160,113 @@ export const costSection = (result: CostResult): string => {
   ].join('\n');
 };
 
+const healthyIn = (run: WebhookRun): ReceiverResult => {
+  const healthy = run.receivers.find((receiver) => receiver.role === ReceiverRole.HEALTHY);
+  if (!healthy) throw new Error(`No healthy receiver in the ${run.name} run`);
+  return healthy;
+};
+
+/** What the budgets need of the webhook phase: the healthy receiver in both runs. */
+export const webhookBudgetInput = (result: WebhookResult): BudgetInput['webhooks'] => {
+  const [alone, beside] = result.runs.map(healthyIn) as [ReceiverResult, ReceiverResult];
+  const every = result.runs.flatMap((run) => run.receivers);
+  return {
+    aloneP99Ms: alone.arrivals.latencyMs?.p99 ?? Number.POSITIVE_INFINITY,
+    besideP99Ms: beside.arrivals.latencyMs?.p99 ?? Number.POSITIVE_INFINITY,
+    events: result.settings.events,
+    missing: alone.arrivals.missing + beside.arrivals.missing,
+    duplicates: alone.arrivals.repeats + beside.arrivals.repeats,
+    signaturesChecked: every.reduce((sum, receiver) => sum + receiver.signatures.checked, 0),
+    signaturesVerified: every.reduce((sum, receiver) => sum + receiver.signatures.verified, 0),
+  };
+};
+
+/** `1000 succeeded, 1 attempt` or `990 succeeded, 10 pending; attempts 1: 995, 2: 5`. */
+export const deliveryLogText = (log: DeliveryLogCounts): string => {
+  const statuses = Object.entries(log.byStatus)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
+  const attempts = Object.entries(log.byAttempts);
+  const attemptText =
+    attempts.length === 1
+      ? `${attempts[0]?.[0]} attempt${attempts[0]?.[0] === '1' ? '' : 's'} each`
+      : `attempts ${attempts.map(([n, deliveries]) => `${n}: ${deliveries}`).join(', ')}`;
+  return log.total === 0 ? 'none' : `${statuses}; ${attemptText}`;
+};
+
+export const webhookSection = (result: WebhookResult): string => {
+  const { settings } = result;
+  const pace = settings.ratePerSecond
+    ? `${settings.ratePerSecond} creates started per second, at most ${settings.concurrency} in flight`
+    : `created ${settings.concurrency} at a time`;
+  const rows = result.runs.flatMap((run) =>
+    run.receivers.map((receiver, index) => {
+      const latency = receiver.arrivals.latencyMs;
+      return [
+        index === 0 ? run.name : '',
+        index === 0 ? ms(run.produced.created / run.produced.seconds) : '',
+        `${receiver.role} (${receiver.answers})`,
+        String(receiver.arrivals.posts),
+        String(receiver.arrivals.distinctIds),
+        String(receiver.arrivals.repeats),
+        String(receiver.arrivals.missing),
+        latency ? latency.p50.toFixed(0) : '-',
+        latency ? latency.p99.toFixed(0) : '-',
+        latency ? latency.max.toFixed(0) : '-',
+        deliveryLogText(receiver.log),
+        `${receiver.signatures.verified}/${receiver.signatures.checked}`,
+      ];
+    }),
+  );
+  const [alone, beside] = result.runs.map(healthyIn) as [ReceiverResult, ReceiverResult];
+  const ratioOf = (
+    pick: (latency: NonNullable<ReceiverResult['arrivals']['latencyMs']>) => number,
+  ) =>
+    alone.arrivals.latencyMs && beside.arrivals.latencyMs
+      ? times(pick(beside.arrivals.latencyMs) / pick(alone.arrivals.latencyMs))
+      : '-';
+  return [
+    `4. Webhook delivery: ${count(settings.events)} \`smart_account_request.created\` events per setup (one per request, ${pace}), in ${settings.rounds} interleaved rounds per setup, each on a fresh local stack; retries after ${settings.retrySeconds.join(', ')} s`,
+    "   latency = the receiver's arrival time - the event's createdAt, at each event's first POST. Beside the others the healthy endpoint is added last, so every fan-out starts its delivery after theirs.",
+    table(
+      [
+        'run',
+        'creates/s',
+        'receiver',
+        'POSTs',
+        'event ids',
+        'repeats',
+        'missing',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'delivery log',
+        'signatures ok',
+      ],
+      rows,
+      [
+        'left',
+        'right',
+        'left',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'left',
+        'right',
+      ],
+    ),
+    `   healthy beside slow+failing / alone: p50 ${ratioOf((l) => l.p50)}, p99 ${ratioOf((l) => l.p99)}, max ${ratioOf((l) => l.max)}; its last POST at most ${result.runs.map((run) => `${run.healthyTailSeconds.toFixed(1)} s (${run.name})`).join(', ')} after a round's last create answered.${result.runs.every((run) => run.drained) ? '' : ` NOT DRAINED: some deliveries had not ended ${settings.drainSeconds} s after the last create.`}`,
+    `   signatures: an even sample of ${settings.signatureSample} POSTs per receiver and round verified with standardwebhooks (the reference package).`,
+  ].join('\n');
+};
+
 export const budgetSection = (checks: readonly BudgetCheck[]): string =>
   [
-    '4. Budgets',
+    '5. Budgets',
     table(
       ['budget', 'limit', 'measured', 'holds'],
       checks.map((check) => [check.name, check.limit, check.measured, check.holds ? 'yes' : 'NO']),

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: cold-start proxy per Lambda bundle, API overhead against the bare work,
- * per-request cost per outcome, the sweep's read cost against settled requests, and the
- * budgets of issue 6. Prints a table per part and ends
+ * per-request cost per outcome, the sweep's read cost against settled requests, webhook
+ * delivery latency beside a slow and a failing endpoint, and the budgets of issues 6 and 13. Prints a table per part and ends
  * with one SUMMARY line; exits 1 when a budget does not hold. `--json <file>` also writes
  * every figure. See docs/performance.md.
  */
@@ -22,9 +22,12 @@ import {
   coldStartSection,
   costSection,
   summaryLine,
+  webhookBudgetInput,
+  webhookSection,
 } from './report.ts';
 import { scansUnder } from './scan-check.ts';
 import { measureSweepCost, sweepCostSection } from './sweep-cost.ts';
+import { measureWebhookDelivery, WEBHOOK_SETTINGS } from './webhook-delivery.ts';
 
 const SETTINGS = {
   /** Fresh processes per bundle; the reference is loaded twice per round. */
@@ -35,6 +38,8 @@ const SETTINGS = {
    * for three reminders (bench/cost-stack.ts) before it.
    */
   activationTimeoutSeconds: 6,
+  /** Issue 13: 1,000 events to a healthy receiver alone, then beside a slow and a failing one. */
+  webhooks: WEBHOOK_SETTINGS,
 } as const;
 
 const jsonFile = (() => {
@@ -87,6 +92,10 @@ try {
   phaseDone('sweep');
   console.log(`${sweepCostSection(sweep)}\n`);
 
+  const webhooks = await measureWebhookDelivery(SETTINGS.webhooks);
+  phaseDone('webhooks');
+  console.log(`${webhookSection(webhooks)}\n`);
+
   const scans = await scansUnder(join(PROJECT_ROOT, 'functions'), PROJECT_ROOT);
   const activated = cost.outcomes.find(({ measurement }) => measurement.outcome === 'activated');
   const checks = checkBudgets({
@@ -98,6 +107,7 @@ try {
     apiOverheadRatio: apiRatio(api),
     activatedTransitions: activated?.usage.stateTransitions ?? Number.POSITIVE_INFINITY,
     scans: scans.length,
+    webhooks: webhookBudgetInput(webhooks),
   });
   console.log(budgetSection(checks));
   for (const scan of scans) console.log(`   Scan: ${scan.file}:${scan.line}: ${scan.text}`);
@@ -122,6 +132,7 @@ try {
           api,
           cost,
           sweep,
+          webhooks,
           checks,
           scans,
         },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evenSample, summarizeArrivals } from '../../../bench/webhook-arrivals.ts';
+import { evenSample, sumLogs, summarizeArrivals } from '../../../bench/webhook-arrivals.ts';
 
 const arrival = (webhookId: string, createdAt: number, at: number) => ({
   webhookId,
@@ -54,5 +54,21 @@ describe('evenSample', () => {
     expect(evenSample([1, 2], 0)).toEqual([]);
     expect(evenSample([], 3)).toEqual([]);
     expect(evenSample([7, 8, 9], 1)).toEqual([7]);
+  });
+});
+
+describe('sumLogs', () => {
+  it('adds the rounds’ delivery logs status by status and attempt count by attempt count', () => {
+    expect(
+      sumLogs([
+        { total: 3, byStatus: { succeeded: 3 }, byAttempts: { 1: 3 } },
+        { total: 2, byStatus: { succeeded: 1, pending: 1 }, byAttempts: { 1: 1, 2: 1 } },
+      ]),
+    ).toEqual({
+      total: 5,
+      byStatus: { succeeded: 4, pending: 1 },
+      byAttempts: { 1: 4, 2: 1 },
+    });
+    expect(sumLogs([])).toEqual({ total: 0, byStatus: {}, byAttempts: {} });
   });
 });
