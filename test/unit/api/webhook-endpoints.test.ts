@@ -41,6 +41,8 @@ beforeAll(async () => {
 
 afterAll(() => {
   vi.unstubAllEnvs();
+  // mockClient patches the class for every instance: give it back to the files after this one.
+  documents.restore();
 });
 
 beforeEach(() => {
