@@ -27,6 +27,8 @@ const LOAD_ENV: Record<string, string> = {
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   TABLE_NAME: 'bench',
   STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench',
+  DELIVERY_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench-delivery',
+  EVENT_BUS_NAME: 'bench',
   SENDER_EMAIL: 'bench@example.com',
   PUBLIC_BASE_URL: 'https://bench.example',
   ACTIVATION_SECRET: 'bench-secret',

@@ -259,7 +259,7 @@ export const webhookSection = (result: WebhookResult): string => {
         'right',
       ],
     ),
-    `   healthy beside slow+failing / alone: p50 ${ratioOf((l) => l.p50)}, p99 ${ratioOf((l) => l.p99)}, max ${ratioOf((l) => l.max)}; its last POST at most ${result.runs.map((run) => `${run.healthyTailSeconds.toFixed(1)} s (${run.name})`).join(', ')} after a round's last create answered.${result.runs.every((run) => run.drained) ? '' : ` NOT DRAINED: some deliveries had not ended ${settings.drainSeconds} s after the last create.`}`,
+    `   healthy beside slow+failing / alone: p50 ${ratioOf((l) => l.p50)}, p99 ${ratioOf((l) => l.p99)}, max ${ratioOf((l) => l.max)}; every delivery ended (succeeded or failed) within ${result.runs.map((run) => `${run.endedSeconds.toFixed(1)} s (${run.name})`).join(', ')} of a round's last create.${result.runs.every((run) => run.drained) ? '' : ` NOT DRAINED: some deliveries had not ended ${settings.drainSeconds} s after the last create.`}`,
     `   signatures: an even sample of ${settings.signatureSample} POSTs per receiver and round verified with standardwebhooks (the reference package).`,
   ].join('\n');
 };

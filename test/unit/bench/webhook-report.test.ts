@@ -29,7 +29,7 @@ const result = (alone: ReceiverResult, beside: readonly ReceiverResult[]): Webho
     name,
     produced: { seconds: 100, created: 1000 },
     drained: true,
-    healthyTailSeconds: 0,
+    endedSeconds: 0,
     receivers,
   });
   return {
