@@ -100,9 +100,10 @@ export default defineConfig({
           pool: 'forks',
           // After every other project and one another: nothing else competes for the CPU.
           sequence: { groupOrder: index + 1 },
-          // Cases one at a time: booting several `npm start` processes at once on two cores
-          // made a restart outlast an 8 s expiry window.
-          maxConcurrency: 1,
+          // restarts.test.ts one case at a time: booting several `npm start` processes at once
+          // on two cores made a restart outlast an 8 s expiry window. The in-process files'
+          // cases only wait on timers, side by side.
+          maxConcurrency: file === 'test/integration/restarts.test.ts' ? 1 : 5,
         },
       })),
     ],
