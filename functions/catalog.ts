@@ -164,6 +164,20 @@ export const catalog: readonly FunctionEntry[] = [
     },
   },
   {
+    module: 'api/create-batch',
+    load: () => import('./api/create-batch.ts'),
+    trigger: routes(partner('POST', `${REQUESTS}/batch`)),
+    // As create, per item.
+    uses: {
+      events: true,
+      deliveries: true,
+      table: 'readWrite',
+      workflow: ['startExecution'],
+      activationTimeout: true,
+      reminders: true,
+    },
+  },
+  {
     module: 'api/list-requests',
     load: () => import('./api/list-requests.ts'),
     trigger: routes(partner('GET', REQUESTS)),

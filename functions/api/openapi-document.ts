@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import {
   correctRequestInput,
+  createBatchInput,
   createRequestHeaders,
   createRequestInput,
   createRequestQuery,
@@ -8,6 +9,7 @@ import {
   listRequestsQuery,
 } from '../domain/request-schema.ts';
 import {
+  batchResult,
   problem,
   requestEvent,
   requestList,
@@ -152,6 +154,7 @@ export const openApiDocument = () => ({
         ['CreateSmartAccountRequest', createRequestInput],
         ['ExtendSmartAccountRequest', extendRequestInput],
         ['CorrectSmartAccountRequest', correctRequestInput],
+        ['CreateSmartAccountRequestBatch', createBatchInput],
         ['AddWebhookEndpoint', addEndpointInput],
       ]),
       ...componentsOf('output', [
@@ -159,6 +162,7 @@ export const openApiDocument = () => ({
         ['SmartAccountRequestList', requestList],
         ['RequestEvent', requestEvent],
         ['RequestTimeline', requestTimeline],
+        ['BatchResult', batchResult],
         ['Problem', problem],
         ['WebhookEndpoint', webhookEndpointResource],
         ['WebhookEndpointWithSecret', webhookEndpointWithSecret],
@@ -252,6 +256,30 @@ export const openApiDocument = () => ({
           '200': resourceResponse('Cancelled'),
           '404': problemResponse('No such request for this partner'),
           '409': problemResponse('Not pending'),
+          ...partnerErrors,
+        },
+      },
+    },
+    '/v1/smart-account-requests/batch': {
+      post: {
+        operationId: 'createSmartAccountRequestBatch',
+        summary: 'Request up to 100 Smart Accounts at once, or review them (dryRun=true)',
+        description:
+          'Each item is created or refused on its own, in order, with the status and body a single create would give (items for the same domain in order: the first wins it). An Idempotency-Key replays the whole answer.',
+        parameters: [
+          ...parametersOf(createRequestQuery, 'query'),
+          ...parametersOf(createRequestHeaders, 'header'),
+        ],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: schemaRef('CreateSmartAccountRequestBatch') } },
+        },
+        responses: {
+          '200': jsonResponse('One entry per item, in order', 'BatchResult'),
+          '400': problemResponse('Not 1-100 items, or not an object with items'),
+          '413': problemResponse('Body over 1 MiB'),
+          '415': problemResponse('Not JSON'),
+          '422': problemResponse('Idempotency-Key reused with another body'),
           ...partnerErrors,
         },
       },

@@ -276,3 +276,20 @@ export const correctRequestInput = z
     ),
   );
 export type CorrectRequestInput = z.output<typeof correctRequestInput>;
+
+export const MAX_BATCH_ITEMS = 100;
+
+/**
+ * A batch: 1-100 create bodies. Each item is validated on its own (createRequestInput), so one
+ * bad item is that item's 400 and the others are still created; only the envelope is checked
+ * here.
+ */
+export const createBatchInput = z.strictObject({
+  items: z
+    .array(z.unknown())
+    .check(
+      z.minLength(1, `1-${MAX_BATCH_ITEMS} items.`),
+      z.maxLength(MAX_BATCH_ITEMS, `1-${MAX_BATCH_ITEMS} items.`),
+      z.describe('Create bodies, each as POST /v1/smart-account-requests takes it.'),
+    ),
+});

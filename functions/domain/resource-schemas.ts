@@ -91,3 +91,15 @@ export type FieldError = NonNullable<Problem['errors']>[number];
 
 /** The body a partner sends to create a request (before normalization and defaults). */
 export type { CreateRequestBody } from './request-schema.ts';
+
+/** A batch's answer: one entry per item, in order, as a single create would have answered it. */
+export const batchResult = z.object({
+  items: z.array(
+    z.object({
+      index: z.int().check(z.gte(0)),
+      status: z.int().check(z.describe('202 created, 200 reviewed (dryRun), or the refusal.')),
+      request: z.optional(smartAccountRequestResource),
+      problem: z.optional(problem),
+    }),
+  ),
+});

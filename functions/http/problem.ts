@@ -115,6 +115,16 @@ export const problemFor = (error: unknown): Problem => {
   };
 };
 
+/** The problem+json body of a problem: what a response carries, and a batch item too. */
+export const problemBody = (problem: Problem, errorId: string) => ({
+  type: problem.type,
+  title: problem.title,
+  status: problem.status,
+  detail: problem.detail,
+  errorId,
+  ...(problem.errors ? { errors: problem.errors } : {}),
+});
+
 export const problemResponse = (problem: Problem, errorId: string): APIGatewayProxyResult => ({
   statusCode: problem.status,
   headers: {
@@ -123,14 +133,7 @@ export const problemResponse = (problem: Problem, errorId: string): APIGatewayPr
     ...jsonSecurityHeaders,
     ...problem.headers,
   },
-  body: JSON.stringify({
-    type: problem.type,
-    title: problem.title,
-    status: problem.status,
-    detail: problem.detail,
-    errorId,
-    ...(problem.errors ? { errors: problem.errors } : {}),
-  }),
+  body: JSON.stringify(problemBody(problem, errorId)),
 });
 
 /** One field error per bad field, with dotted paths (`userEmails.2`) and readable messages. */

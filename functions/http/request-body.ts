@@ -12,11 +12,14 @@ const bodyBytes = (event: APIGatewayProxyEvent): Buffer =>
   Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
 
 /** The size is checked before the media type so a huge body is always a 413. */
-export const readJsonBody = (event: APIGatewayProxyEvent): unknown => {
+export const readJsonBody = (
+  event: APIGatewayProxyEvent,
+  maxBytes: number = MAX_BODY_BYTES,
+): unknown => {
   const bytes = bodyBytes(event);
-  if (bytes.length > MAX_BODY_BYTES) {
+  if (bytes.length > maxBytes) {
     throw new PayloadTooLarge(
-      `The body is ${bytes.length} bytes; at most ${MAX_BODY_BYTES} are accepted.`,
+      `The body is ${bytes.length} bytes; at most ${maxBytes} are accepted.`,
     );
   }
   if (!isJson(event.headers['content-type'] ?? event.headers['Content-Type'])) {

@@ -32,7 +32,14 @@ import { isProblem, type RawResponse, rawRequest, storeSnapshot } from './suppor
  */
 
 const RUNS = 1_000;
-const tried: Record<string, number> = { create: 0, list: 0, cancel: 0, resend: 0, patch: 0 };
+const tried: Record<string, number> = {
+  create: 0,
+  list: 0,
+  cancel: 0,
+  resend: 0,
+  patch: 0,
+  batch: 0,
+};
 
 let stack: RunningStack;
 let partner: PartnerClient;
@@ -858,6 +865,81 @@ describe('generated bad corrections (PATCH)', () => {
         const response = await rawRequest(stack, request);
         expectOutcome(response, { status: 400, paths: [bad.field] }, request);
       }),
+      { numRuns: RUNS },
+    );
+    expect(await storeSnapshot(stack)).toEqual(before);
+  });
+});
+
+describe('generated bad batches', () => {
+  /** A create body with one field made invalid (the field a single create would name). */
+  const badItem = fc
+    .oneof(
+      fc.record({
+        field: fc.constant('accountName'),
+        value: fc.constantFrom('', '   ', 'x'.repeat(101)),
+      }),
+      fc.record({
+        field: fc.constant('accountDomain'),
+        value: fc.constantFrom('not a domain', 'https://x.example/', '10.0.0.1'),
+      }),
+      fc.record({
+        field: fc.constant('customerEmail'),
+        value: fc.oneof(notAString, fc.constantFrom('nope', 'a@', '@b.example')),
+      }),
+      fc.record({ field: fc.constant('locale'), value: fc.constantFrom('de', 'EN', 1) }),
+      fc.record({
+        field: fc.constantFrom('status', 'id', 'partnerId'),
+        value: fc.jsonValue({ maxDepth: 1 }),
+      }),
+    )
+    .map(({ field, value }) => ({ item: { ...validRequest(), [field]: value }, field }));
+  const envelope = fc.oneof(
+    fc.constant({ items: [] }),
+    notAnObject,
+    fc.record({ items: notAString.filter((value) => !Array.isArray(value)) }),
+    fc.record({ items: fc.constant([{}]), extra: fc.jsonValue({ maxDepth: 1 }) }),
+  );
+
+  it(`${RUNS} batches: a bad envelope is a 400, each bad item its own 400 naming the field, and nothing is written`, async () => {
+    const before = await storeSnapshot(stack);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          envelope.map((body) => ({ body, fields: undefined })),
+          fc.array(badItem, { minLength: 1, maxLength: 4 }).map((items) => ({
+            body: { items: items.map(({ item }) => item) },
+            fields: items.map(({ field }) => field),
+          })),
+        ),
+        async ({ body, fields }) => {
+          tried.batch = (tried.batch ?? 0) + 1;
+          const request = {
+            method: 'POST',
+            path: '/v1/smart-account-requests/batch',
+            headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          };
+          const response = await rawRequest(stack, request);
+          if (!fields) {
+            expectOutcome(response, { status: 400 }, request);
+            return;
+          }
+          expect(response.status, response.text.slice(0, 300)).toBe(200);
+          const items = JSON.parse(response.text).items as {
+            status: number;
+            problem: { errors?: { path: string }[]; errorId: string };
+          }[];
+          items.forEach((item, index) => {
+            expect(item.status, JSON.stringify(item)).toBe(400);
+            expect(item.problem.errorId).toEqual(expect.any(String));
+            const paths = (item.problem.errors ?? []).map((error) => error.path);
+            expect(
+              paths.some((path) => path === fields[index] || path.startsWith(`${fields[index]}.`)),
+            ).toBe(true);
+          });
+        },
+      ),
       { numRuns: RUNS },
     );
     expect(await storeSnapshot(stack)).toEqual(before);

@@ -181,16 +181,21 @@ describe('least privilege (functions/catalog.ts uses)', () => {
     }
   });
 
-  it('starts executions only from create-request and the sweep, deliveries only where events are published or a delivery is asked for, and signals tasks only where a decision is made or repaired', () => {
+  it('starts executions only from the creates and the sweep, deliveries only where events are published or a delivery is asked for, and signals tasks only where a decision is made or repaired', () => {
     const starting = (machineArn: string) =>
       modules.filter((module) =>
         grantsOf(statementsOfFunction(template, module)).includes(
           `states:StartExecution on ${machineArn}`,
         ),
       );
-    expect(starting(stateMachineArn)).toEqual(['api/create-request', 'workflow/sweep-requests']);
+    expect(starting(stateMachineArn).sort()).toEqual([
+      'api/create-batch',
+      'api/create-request',
+      'workflow/sweep-requests',
+    ]);
     expect(starting(deliveryMachineArn).sort()).toEqual([
       'api/correct-request',
+      'api/create-batch',
       'api/create-request',
       'api/extend-request',
       'api/webhooks/redeliver',
