@@ -260,6 +260,10 @@ export const webhookSection = (result: WebhookResult): string => {
       ],
     ),
     `   healthy beside slow+failing / alone: p50 ${ratioOf((l) => l.p50)}, p99 ${ratioOf((l) => l.p99)}, max ${ratioOf((l) => l.max)}; every delivery ended (succeeded or failed) within ${result.runs.map((run) => `${run.endedSeconds.toFixed(1)} s (${run.name})`).join(', ')} of a round's last create.${result.runs.every((run) => run.drained) ? '' : ` NOT DRAINED: some deliveries had not ended ${settings.drainSeconds} s after the last create.`}`,
+    ...result.runs.map(
+      (run) =>
+        `   ${run.name}, rounds in order: healthy p99 ${run.rounds.map((round) => round.healthyLatencyMs?.p99.toFixed(0) ?? '-').join(', ')} ms at load ${run.rounds.map(({ load }) => `${load[0].toFixed(1)}-${load[1].toFixed(1)}`).join(', ')}`,
+    ),
     `   signatures: an even sample of ${settings.signatureSample} POSTs per receiver and round verified with standardwebhooks (the reference package).`,
   ].join('\n');
 };

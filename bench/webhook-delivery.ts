@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { Webhook } from 'standardwebhooks';
 import { close, LOOPBACK } from '../local/listen.ts';
 import { startPhase } from './phase-process.ts';
@@ -17,6 +18,7 @@ import {
   type ArrivalSummary,
   type DeliveryLogCounts,
   evenSample,
+  type LatencySummary,
   ReceiverRole,
   sumLogs,
   summarizeArrivals,
@@ -88,6 +90,8 @@ export interface WebhookRun {
    * (polled each 500 ms); the longest round.
    */
   readonly endedSeconds: number;
+  /** In the order they ran: a round that met other work on the machine shows here. */
+  readonly rounds: readonly RoundSummary[];
   readonly receivers: readonly ReceiverResult[];
 }
 
@@ -119,7 +123,15 @@ interface Round {
   readonly produced: Produced;
   readonly drained: boolean;
   readonly endedSeconds: number;
+  /** 1-minute load average when the round's creates began and when its deliveries ended. */
+  readonly load: readonly [start: number, end: number];
   readonly receivers: readonly RoundReceiver[];
+}
+
+/** A round as the report shows it: how loaded the machine was, and the healthy one's latency. */
+export interface RoundSummary {
+  readonly load: readonly [start: number, end: number];
+  readonly healthyLatencyMs: LatencySummary | null;
 }
 
 export interface WebhookResult {
@@ -272,6 +284,7 @@ const runRound = async (
   try {
     const partner = webhookPartner(phase.info.apiUrl, phase.info.partnerKey);
     await warmUp(partner, receivers, settings);
+    const loadAtStart = loadavg()[0] ?? 0;
     const endpoints: AddedEndpoint[] = await partner.addEndpoints(
       receivers.map((receiver) => receiver.url),
     );
@@ -308,6 +321,7 @@ const runRound = async (
       produced,
       drained: received && settled,
       endedSeconds: (Date.now() - producedAt) / 1000,
+      load: [loadAtStart, loadavg()[0] ?? 0],
       receivers: receivers.map((receiver, index) => ({
         role: receiver.role,
         answers: receiver.answers,
@@ -335,6 +349,13 @@ const pooled = (name: SetupName, rounds: readonly Round[], events: number): Webh
   },
   drained: rounds.every((round) => round.drained),
   endedSeconds: Math.max(...rounds.map((round) => round.endedSeconds)),
+  rounds: rounds.map((round) => ({
+    load: round.load,
+    healthyLatencyMs: summarizeArrivals(
+      round.receivers.find((receiver) => receiver.role === ReceiverRole.HEALTHY)?.arrivals ?? [],
+      0,
+    ).latencyMs,
+  })),
   receivers: ROLES[name].map((role, index) => {
     const ofRole = rounds.map((round) => round.receivers[index] as RoundReceiver);
     return {

@@ -30,6 +30,7 @@ const result = (alone: ReceiverResult, beside: readonly ReceiverResult[]): Webho
     produced: { seconds: 100, created: 1000 },
     drained: true,
     endedSeconds: 0,
+    rounds: [],
     receivers,
   });
   return {
