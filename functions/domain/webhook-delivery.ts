@@ -58,12 +58,17 @@ export const webhookFanOut =
   ): FanOut =>
   async (event, partnerId) => {
     const payload = JSON.stringify(event);
-    for (const endpoint of await endpoints.list(partnerId)) {
-      if (!isSubscribed(endpoint, event.type)) continue;
-      await deliveries.create(newDelivery(endpoint, event, payload));
-      // Started even when the delivery existed: the first fan-out may have died before this.
-      await starter.start(endpoint.id, event.id);
-    }
+    const subscribed = (await endpoints.list(partnerId)).filter((endpoint) =>
+      isSubscribed(endpoint, event.type),
+    );
+    // Side by side: no endpoint's delivery waits for another's writes to be started.
+    await Promise.all(
+      subscribed.map(async (endpoint) => {
+        await deliveries.create(newDelivery(endpoint, event, payload));
+        // Started even when the delivery existed: the first fan-out may have died before this.
+        await starter.start(endpoint.id, event.id);
+      }),
+    );
   };
 
 /**
