@@ -38,7 +38,7 @@ const SETTINGS = {
    * for three reminders (bench/cost-stack.ts) before it.
    */
   activationTimeoutSeconds: 6,
-  /** Issue 13: 1,000 events to a healthy receiver alone, then beside a slow and a failing one. */
+  /** Issue 13: events to a healthy receiver alone and beside a slow and a failing one. */
   webhooks: WEBHOOK_SETTINGS,
 } as const;
 
