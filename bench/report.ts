@@ -227,7 +227,7 @@ export const webhookSection = (result: WebhookResult): string => {
       : '-';
   return [
     `4. Webhook delivery: ${count(settings.events)} \`smart_account_request.created\` events per setup (one per request, ${pace}), in ${settings.rounds} interleaved rounds per setup, each on a fresh local stack; retries after ${settings.retrySeconds.join(', ')} s`,
-    "   latency = the receiver's arrival time - the event's createdAt, at each event's first POST. Beside the others the endpoints are added slow, failing, healthy, in the order of the rows: the fan-out starts each event's deliveries one after the other in that order, the healthy one's last.",
+    "   latency = the receiver's arrival time - the event's createdAt, at each event's first POST. Beside the others the endpoints are added slow, failing, healthy, in the order of the rows; the fan-out stores and starts an event's deliveries side by side.",
     table(
       [
         'run',
