@@ -63,17 +63,15 @@ export interface ReceiverResult {
  * `npm run bench`'s settings. A fixed rate offers both setups the same load: the local stack
  * runs every function in one process, so as-fast-as-possible creates would compare how much
  * work each setup makes (beside the others, five attempts per event instead of one), not
- * whether the others hold the healthy one up. Measured on 2 CPUs (2026-12-02):
- * one stack takes 23 creates/s alone and 13 beside the others with 8 in flight; at 10/s the
- * busier setup runs its process near capacity and the healthy p99 measures that queue (264
- * against 87 ms alone at load 0.8-1.6), at 5/s it does not (113 against 98 ms). 1,000 events
- * per setup at 5/s would take 7 minutes; 500 keep the phase near 4.
+ * whether the others hold the healthy one up. Measured on 2 CPUs (2026-12-02, load under 1):
+ * with 8 in flight one stack takes 35 creates/s alone and 20 beside the others, so 10/s
+ * leaves the busier setup half its capacity; 1,000 events per setup take about 4 minutes.
  */
 export const WEBHOOK_SETTINGS: WebhookSettings = {
-  events: 500,
+  events: 1_000,
   rounds: 4,
   concurrency: 8,
-  ratePerSecond: 5,
+  ratePerSecond: 10,
   slowAnswerMs: 5_000,
   retrySeconds: [1, 1],
   signatureSample: 10,
