@@ -174,34 +174,35 @@ export type CreateRequestBody = z.input<typeof createRequestInput>;
 const LIMIT_MESSAGE = 'A whole number from 1 to 100.';
 
 /** API Gateway passes `?status=&limit=` as empty strings; here an empty parameter is not given. */
-const withoutEmptyValues = z.transform(
+export const withoutEmptyValues = z.transform(
   (query: Record<string, string>): Partial<Record<string, string>> =>
     Object.fromEntries(Object.entries(query).filter(([, value]) => value !== '')),
 );
+
+/** `limit` and `cursor` of every paged list (requests, deliveries). */
+export const pageQueryFields = {
+  // Number() is what z.coerce.number does; the integer schema after it is what the document
+  // shows (type integer, 1-100, default 25).
+  limit: z
+    .pipe(
+      z.transform((value: string | undefined) => (value === undefined ? undefined : Number(value))),
+      z._default(
+        z.optional(z.int(LIMIT_MESSAGE).check(z.gte(1, LIMIT_MESSAGE), z.lte(100, LIMIT_MESSAGE))),
+        25,
+      ),
+    )
+    .check(z.describe('Items per page.')),
+  cursor: z
+    .optional(z.string().check(z.maxLength(2048, 'Not a cursor this list returned.')))
+    .check(z.describe('The `nextCursor` of the previous page.')),
+};
 
 /** The query of `GET /v1/smart-account-requests`. */
 export const listRequestsQuery = z.pipe(
   withoutEmptyValues,
   z.strictObject({
     status: z.optional(z.enum(requestStatuses)).check(z.describe('Only requests in this status.')),
-    // Number() is what z.coerce.number does; the integer schema after it is what the document
-    // shows (type integer, 1-100, default 25).
-    limit: z
-      .pipe(
-        z.transform((value: string | undefined) =>
-          value === undefined ? undefined : Number(value),
-        ),
-        z._default(
-          z.optional(
-            z.int(LIMIT_MESSAGE).check(z.gte(1, LIMIT_MESSAGE), z.lte(100, LIMIT_MESSAGE)),
-          ),
-          25,
-        ),
-      )
-      .check(z.describe('Items per page.')),
-    cursor: z
-      .optional(z.string().check(z.maxLength(2048, 'Not a cursor this list returned.')))
-      .check(z.describe('The `nextCursor` of the previous page.')),
+    ...pageQueryFields,
   }),
 );
 export type ListRequestsQuery = z.output<typeof listRequestsQuery>;

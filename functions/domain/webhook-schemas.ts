@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { webhookEventTypes } from './events.ts';
+import { pageQueryFields, withoutEmptyValues } from './request-schema.ts';
 import { deliveryStatuses } from './webhook-ports.ts';
 
 /**
@@ -132,34 +133,6 @@ export const deliveryList = z.object({
 });
 export type DeliveryList = z.output<typeof deliveryList>;
 
-const LIMIT_MESSAGE = 'A whole number from 1 to 100.';
-
-/** API Gateway passes `?limit=` as an empty string; here an empty parameter is not given. */
-const withoutEmptyValues = z.transform(
-  (query: Record<string, string>): Partial<Record<string, string>> =>
-    Object.fromEntries(Object.entries(query).filter(([, value]) => value !== '')),
-);
-
-/** The query of `GET /v1/webhook-endpoints/{id}/deliveries`. */
-export const listDeliveriesQuery = z.pipe(
-  withoutEmptyValues,
-  z.strictObject({
-    limit: z
-      .pipe(
-        z.transform((value: string | undefined) =>
-          value === undefined ? undefined : Number(value),
-        ),
-        z._default(
-          z.optional(
-            z.int(LIMIT_MESSAGE).check(z.gte(1, LIMIT_MESSAGE), z.lte(100, LIMIT_MESSAGE)),
-          ),
-          25,
-        ),
-      )
-      .check(z.describe('Items per page.')),
-    cursor: z
-      .optional(z.string().check(z.maxLength(2048, 'Not a cursor this list returned.')))
-      .check(z.describe('The `nextCursor` of the previous page.')),
-  }),
-);
+/** The query of `GET /v1/webhook-endpoints/{id}/deliveries`: a page, as for requests. */
+export const listDeliveriesQuery = z.pipe(withoutEmptyValues, z.strictObject(pageQueryFields));
 export type ListDeliveriesQuery = z.output<typeof listDeliveriesQuery>;
