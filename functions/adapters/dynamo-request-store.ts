@@ -20,12 +20,7 @@ import {
   toRequest,
 } from './request-items.ts';
 import { queryPartnerRequests } from './request-list-query.ts';
-import {
-  type ConditionalUpdate,
-  isConditionFailed,
-  storeCall,
-  updateItemIf,
-} from './store-errors.ts';
+import { isConditionFailed, storeCall } from './store-errors.ts';
 import { keys, SWEEP_INDEX } from './table-keys.ts';
 
 export interface DynamoRequestStoreOptions {
@@ -123,7 +118,7 @@ export class DynamoRequestStore implements RequestStore {
       ...(options.dueBy ? ['expiresAt <= :dueBy'] : []),
       ...(options.codeHash ? ['codeHash = :codeHash'] : []),
     ].join(' AND ');
-    const closed = await this.updateRequestIf(requestId, {
+    const closed = await this.changes.updateRequestIf(requestId, {
       ConditionExpression: condition,
       // Stays in the sweep index (a pending request is in it) with a near sweepAt: if the
       // signal or the outcome e-mails get lost, the sweep completes them.
@@ -157,7 +152,7 @@ export class DynamoRequestStore implements RequestStore {
     // item left by a lost race points at a closed request, whose page says so.
     await this.changes.putCodeItem(activation.codeHash, requestId);
     // mayAttachActivation: pending, and the nonce is the one the first send fixed (if any).
-    return this.updateRequestIf(requestId, {
+    return this.changes.updateRequestIf(requestId, {
       ConditionExpression:
         '#status = :pending AND (attribute_not_exists(codeNonce) OR codeNonce = :nonce)',
       UpdateExpression:
@@ -178,7 +173,7 @@ export class DynamoRequestStore implements RequestStore {
     requestId: string,
     change: { from: string; to: string; nextReminderAt: string | null },
   ): Promise<SmartAccountRequest | undefined> {
-    return this.updateRequestIf(requestId, {
+    return this.changes.updateRequestIf(requestId, {
       // Still pending, and still at the expiry the new one was checked against. The reminders
       // follow the new date (planned by the caller from it).
       ConditionExpression: '#status = :pending AND expiresAt = :from',
@@ -216,7 +211,7 @@ export class DynamoRequestStore implements RequestStore {
   async markActivationSent(requestId: string, at: Date): Promise<void> {
     // The first send's time stays; written even after a close (Settle reads it to decide
     // whether the customer heard of the request and must hear of its withdrawal).
-    await this.updateRequestIf(requestId, {
+    await this.changes.updateRequestIf(requestId, {
       ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(activationSentAt)',
       UpdateExpression: 'SET activationSentAt = :at',
       ExpressionAttributeValues: { ':at': at.toISOString() },
@@ -231,7 +226,7 @@ export class DynamoRequestStore implements RequestStore {
     { ok: true; request: SmartAccountRequest } | { ok: false; request?: SmartAccountRequest }
   > {
     // mayCountResend: pending, the partner's own, under the limit, and the link exists.
-    const counted = await this.updateRequestIf(requestId, {
+    const counted = await this.changes.updateRequestIf(requestId, {
       ConditionExpression:
         '#status = :pending AND partnerId = :partnerId AND resendCount < :max AND attribute_exists(codeNonce)',
       UpdateExpression: 'SET resendCount = resendCount + :one',
@@ -252,7 +247,7 @@ export class DynamoRequestStore implements RequestStore {
 
   async recordSentEmail(requestId: string, key: string): Promise<void> {
     // ADD would create a bare item for a request that does not exist; the condition stops it.
-    await this.updateRequestIf(requestId, {
+    await this.changes.updateRequestIf(requestId, {
       ConditionExpression: 'attribute_exists(PK)',
       UpdateExpression: 'ADD sentEmails :key',
       ExpressionAttributeValues: { ':key': new Set([key]) },
@@ -261,7 +256,7 @@ export class DynamoRequestStore implements RequestStore {
 
   async markNotified(requestId: string, status: RequestStatus): Promise<boolean> {
     // mayMarkNotified: the first Settle of this status marks it.
-    const marked = await this.updateRequestIf(requestId, {
+    const marked = await this.changes.updateRequestIf(requestId, {
       ConditionExpression: 'attribute_not_exists(notifiedStatus) AND #status = :status',
       // Settled: out of the sparse sweep index for good.
       UpdateExpression: 'SET notifiedStatus = :status REMOVE #sweepShard, sweepAt',
@@ -269,19 +264,5 @@ export class DynamoRequestStore implements RequestStore {
       ExpressionAttributeValues: { ':status': status },
     });
     return marked !== undefined;
-  }
-
-  /** A conditional update of one request item: the request as updated, or undefined. */
-  private async updateRequestIf(
-    requestId: string,
-    update: ConditionalUpdate,
-  ): Promise<SmartAccountRequest | undefined> {
-    const updated = await updateItemIf(
-      this.client,
-      this.tableName,
-      keys.request(requestId),
-      update,
-    );
-    return updated ? toRequest(updated) : undefined;
   }
 }

@@ -45,7 +45,7 @@ export class RequestCorrections {
       'sweepAt = :sweepAt',
       APPEND_EVENT,
     ];
-    const corrected = await this.updateIf(requestId, {
+    const corrected = await this.updateRequestIf(requestId, {
       // mayCorrect: pending, the partner's own, and still the link it was planned against.
       ConditionExpression: `#status = :pending AND partnerId = :partnerId AND ${
         correction.seenNonce ? 'codeNonce = :seenNonce' : 'attribute_not_exists(codeNonce)'
@@ -83,7 +83,7 @@ export class RequestCorrections {
   }
 
   async recordReminder(requestId: string, key: string): Promise<void> {
-    await this.updateIf(requestId, {
+    await this.updateRequestIf(requestId, {
       // Once per key: ADD to a string set repeats harmlessly, the counter would not.
       ConditionExpression: 'attribute_exists(PK) AND NOT contains(sentEmails, :keyString)',
       UpdateExpression: `SET sweepAt = :sweepAt, ${APPEND_EVENT} ADD sentEmails :key, remindersSent :one`,
@@ -100,7 +100,7 @@ export class RequestCorrections {
     requestId: string,
     change: { from: string; to: string | null },
   ): Promise<void> {
-    await this.updateIf(requestId, {
+    await this.updateRequestIf(requestId, {
       // An extension that planned the reminders again meanwhile wins: its plan follows its date.
       ConditionExpression: '#status = :pending AND nextReminderAt = :from',
       UpdateExpression: 'SET nextReminderAt = :to',
@@ -115,7 +115,7 @@ export class RequestCorrections {
 
   async clearPendingEvents(requestId: string, eventIds: readonly string[]): Promise<void> {
     if (eventIds.length === 0) return;
-    await this.updateIf(requestId, {
+    await this.updateRequestIf(requestId, {
       // The head of the list is still what was published; events appended meanwhile stay.
       ConditionExpression: eventIds
         .map((_, index) => `pendingEvents[${index}].id = :e${index}`)
@@ -132,7 +132,8 @@ export class RequestCorrections {
     });
   }
 
-  private async updateIf(
+  /** A conditional update of one request item: the request as updated, or undefined. */
+  async updateRequestIf(
     requestId: string,
     update: ConditionalUpdate,
   ): Promise<SmartAccountRequest | undefined> {
