@@ -17,6 +17,6 @@ export const handler = apiHandler(async (event) => {
     ...fields
   } = parseWith(correctRequestInput, readJsonBody(event));
   const request = await corrections.correct(partnerIdOf(event), requestIdOf(event), fields);
-  await events.publishOrLeaveToSweep(request.id);
+  await events.publishOrLeaveToSweep(request);
   return json(200, toResource(request));
 });

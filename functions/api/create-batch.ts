@@ -62,7 +62,7 @@ export const handler = apiHandler(async (event) => {
           if (dryRun) return { index, status: 200, request: intake.preview(requester, input) };
           const request = await intake.create(requester, input);
           businessMetrics.requestCreated();
-          await events.publishOrLeaveToSweep(request.id);
+          await events.publishOrLeaveToSweep(request);
           return { index, status: 202, request: toResource(request) };
         } catch (error) {
           const problem = problemFor(error);

@@ -38,7 +38,7 @@ export const handler = apiHandler(async (event) => {
     async () => {
       const request = await intake.create(requester, input);
       businessMetrics.requestCreated();
-      await events.publishOrLeaveToSweep(request.id);
+      await events.publishOrLeaveToSweep(request);
       return json(202, toResource(request), {
         Location: `${config.publicBaseUrl()}/v1/smart-account-requests/${request.id}`,
       });

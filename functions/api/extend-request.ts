@@ -24,6 +24,6 @@ export const handler = apiHandler(async (event) => {
     new Date(expiresAt),
     reminderOffsets,
   );
-  await events.publishOrLeaveToSweep(requestId);
+  await events.publishOrLeaveToSweep(request);
   return json(200, toResource(request));
 });

@@ -5,7 +5,7 @@ import { maskEmail } from '../shared/mask.ts';
 import type { PendingEvent } from './event-outbox.ts';
 import type { RequestEvent, TimelineType } from './events.ts';
 import type { RequestStore } from './ports.ts';
-import { toResource } from './smart-account-request.ts';
+import { type SmartAccountRequest, toResource } from './smart-account-request.ts';
 
 /** Event items: the request's timeline (functions/adapters/dynamo-event-log.ts). */
 export interface EventLog {
@@ -62,8 +62,13 @@ export class EventPublisher {
     private readonly fanOut: FanOut,
   ) {}
 
-  async publish(requestId: string): Promise<number> {
-    const request = await this.requests.get(requestId);
+  /**
+   * `written`: the request as the change's own write left it (the stored item or the update's
+   * ALL_NEW), so the writer need not read it back. Events appended by a later write stay for
+   * their own writer: the outbox is cleared only of the ones published here.
+   */
+  async publish(requestId: string, written?: SmartAccountRequest): Promise<number> {
+    const request = written ?? (await this.requests.get(requestId));
     const pending: readonly PendingEvent[] = request?.pendingEvents ?? [];
     if (!request || pending.length === 0) return 0;
     const data = toResource(request);
@@ -86,9 +91,10 @@ export class EventPublisher {
    * is unavailable, the events stay in the outbox and the sweep publishes them within a minute
    * (the change set a near sweepAt), so the caller's answer does not fail for it.
    */
-  async publishOrLeaveToSweep(requestId: string): Promise<void> {
+  async publishOrLeaveToSweep(written: SmartAccountRequest): Promise<void> {
+    const requestId = written.id;
     try {
-      await this.publish(requestId);
+      await this.publish(requestId, written);
     } catch (error) {
       if (!(error instanceof DependencyUnavailable)) throw error;
       logger.warn('events left to the sweep', { requestId, error: error.message });
