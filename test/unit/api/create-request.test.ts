@@ -1,8 +1,10 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -11,6 +13,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const stepFunctions = mockClient(SFNClient);
+const eventBridge = mockClient(EventBridgeClient);
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 let handler: Handler;
@@ -31,9 +34,11 @@ beforeAll(async () => {
 beforeEach(() => {
   documents.reset();
   stepFunctions.reset();
-  // The publisher reads the request back after the create; an empty read publishes nothing
-  // (the events are the integration tests' business: test/integration/events.test.ts).
-  documents.on(GetCommand).resolves({});
+  eventBridge.reset();
+  // The created event: published from the create's own write, to no webhook endpoint.
+  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
+  documents.on(QueryCommand).resolves({ Items: [] });
+  documents.on(UpdateCommand).resolves({});
 });
 
 const body = {
@@ -78,7 +83,19 @@ describe('POST /v1/smart-account-requests', () => {
       name: resource.id,
       input: JSON.stringify({ requestId: resource.id }),
     });
-    expect(documents).toHaveReceivedCommandTimes(PutCommand, 2);
+    // The domain lock, the request, and its created event's timeline item.
+    const puts = documents
+      .commandCalls(PutCommand)
+      .map((call) => String(call.args[0].input.Item?.SK).replace(/^EVENT#.*/, 'EVENT'));
+    expect(puts.sort()).toEqual(['EVENT', 'LOCK', 'REQUEST']);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    const [entry] = eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? [];
+    expect(entry).toMatchObject({
+      Source: 'smart-account-requests',
+      DetailType: 'smart_account_request.created',
+      EventBusName: 'events',
+    });
+    expect(JSON.parse(entry?.Detail ?? '{}').data.id).toBe(resource.id);
   });
 
   it('answers 503 with Retry-After and fails the stored request when the execution cannot start', async () => {

@@ -1,9 +1,11 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -22,6 +24,7 @@ import { aRequest } from '../../support/in-memory-stores.ts';
  */
 const documents = mockClient(DynamoDBDocumentClient);
 const stepFunctions = mockClient(SFNClient);
+const eventBridge = mockClient(EventBridgeClient);
 const ses = mockClient(SESv2Client);
 
 type Handler<E = unknown, R = unknown> = (event: E, context: Context) => Promise<R>;
@@ -126,7 +129,9 @@ const stored = (request: SmartAccountRequest) => ({ Item: requestItem(request) }
 describe('RequestCreated', () => {
   it('is recorded once for a created request', async () => {
     documents.on(PutCommand).resolves({});
-    documents.on(GetCommand).resolves({});
+    documents.on(QueryCommand).resolves({ Items: [] });
+    documents.on(UpdateCommand).resolves({});
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
     stepFunctions.on(StartExecutionCommand).resolves({ executionArn: 'arn' });
 
     const response = await createRequest(apiEvent(), lambdaContext('api-create-request'));
