@@ -66,8 +66,19 @@ export type Trigger =
 
 export type TriggerKind = Trigger['kind'];
 
-/** The table's secondary indexes (infra/table-schema.ts): GSI1 = a partner's requests, newest first. */
-export type TableIndex = 'GSI1' | 'Sweep' | 'PendingDeliveries';
+/**
+ * The table's secondary indexes (infra/table-schema.ts): GSI1 = a partner's requests, newest
+ * first; the Partner* ones are the list's filters.
+ */
+export type TableIndex =
+  | 'GSI1'
+  | 'Sweep'
+  | 'PendingDeliveries'
+  | 'PartnerStatus'
+  | 'PartnerDomain'
+  | 'PartnerCustomer'
+  | 'PartnerExpiry'
+  | 'PartnerStatusExpiry';
 
 /** Step Functions API calls, each granted on the one state machine. */
 export type WorkflowCall =
@@ -181,7 +192,17 @@ export const catalog: readonly FunctionEntry[] = [
     module: 'api/list-requests',
     load: () => import('./api/list-requests.ts'),
     trigger: routes(partner('GET', REQUESTS)),
-    uses: { table: 'read', indexes: ['GSI1'] },
+    uses: {
+      table: 'read',
+      indexes: [
+        'GSI1',
+        'PartnerStatus',
+        'PartnerDomain',
+        'PartnerCustomer',
+        'PartnerExpiry',
+        'PartnerStatusExpiry',
+      ],
+    },
   },
   {
     module: 'api/get-request',

@@ -1,7 +1,22 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { PENDING_DELIVERIES_INDEX, SWEEP_INDEX } from '../functions/adapters/table-keys.ts';
+import {
+  FILTER_INDEXES,
+  type FilterIndex,
+  filterIndexProjection,
+  PENDING_DELIVERIES_INDEX,
+  SWEEP_INDEX,
+} from '../functions/adapters/table-keys.ts';
 
-export { PENDING_DELIVERIES_INDEX, SWEEP_INDEX };
+export {
+  FILTER_INDEXES,
+  type FilterIndex,
+  filterIndexProjection,
+  PENDING_DELIVERIES_INDEX,
+  SWEEP_INDEX,
+};
+
+/** The list's filter indexes (functions/domain/request-filters.ts), each keyed by partner and value. */
+export const filterIndexes: readonly FilterIndex[] = Object.values(FILTER_INDEXES);
 
 /**
  * The one table's key schema (docs/architecture.md). The CDK stack and the local stack both
@@ -33,6 +48,13 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
     { AttributeName: SWEEP_INDEX.sortKey, AttributeType: 'S' },
     { AttributeName: PENDING_DELIVERIES_INDEX.partitionKey, AttributeType: 'S' },
     { AttributeName: PENDING_DELIVERIES_INDEX.sortKey, AttributeType: 'S' },
+    // The filter indexes' own keys (GSI1PK and GSI1SK are defined above).
+    ...[...new Set(filterIndexes.flatMap((index) => [index.partitionKey, index.sortKey]))]
+      .filter(
+        (name) =>
+          name !== PARTNER_REQUESTS_INDEX.partitionKey && name !== PARTNER_REQUESTS_INDEX.sortKey,
+      )
+      .map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
   ],
   KeySchema: [
     { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
@@ -66,5 +88,16 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
         NonKeyAttributes: [...PENDING_DELIVERIES_INDEX.projected],
       },
     },
+    ...filterIndexes.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: {
+        ProjectionType: 'INCLUDE' as const,
+        NonKeyAttributes: filterIndexProjection(index),
+      },
+    })),
   ],
 });

@@ -19,9 +19,9 @@ import {
   STATUS_NAME,
   toRequest,
 } from './request-items.ts';
-import { queryPartnerRequests } from './request-list-query.ts';
+import { type ListOptions, queryPartnerRequests } from './request-list-query.ts';
 import { isConditionFailed, storeCall } from './store-errors.ts';
-import { keys, SWEEP_INDEX } from './table-keys.ts';
+import { FILTER_ATTRIBUTES, filterKeys, keys, SWEEP_INDEX } from './table-keys.ts';
 
 export interface DynamoRequestStoreOptions {
   readonly now?: () => Date;
@@ -95,10 +95,7 @@ export class DynamoRequestStore implements RequestStore {
     return request?.codeHash === codeHash ? request : undefined;
   }
 
-  listByPartner(
-    partnerId: string,
-    options: { limit: number; status?: RequestStatus; cursor?: string },
-  ): Promise<ListPage> {
+  listByPartner(partnerId: string, options: ListOptions): Promise<ListPage> {
     return queryPartnerRequests(this.client, this.tableName, partnerId, options);
   }
 
@@ -108,11 +105,16 @@ export class DynamoRequestStore implements RequestStore {
     options: CloseGuard & { reason?: string; at?: Date; declineReason?: string | null } = {},
   ): Promise<CloseOutcome | undefined> {
     const closing = closingOf(to, options.at ?? this.now(), options.reason, options.declineReason);
+    // The status filter's key names the partner, and an update cannot build a string from an
+    // attribute: a closer that does not say whose request it is (the workflow, the sweep)
+    // costs one read first. The condition then also holds the request to that partner.
+    const partnerId = options.partnerId ?? (await this.get(requestId))?.partnerId;
+    if (!partnerId) return undefined;
     // mayClose: still pending (the one arbiter), the partner's own, and for an abandoned
     // request still without a task token (its execution may have stored one meanwhile).
     const condition = [
       '#status = :pending',
-      ...(options.partnerId ? ['partnerId = :partnerId'] : []),
+      'partnerId = :partnerId',
       ...(options.unstartedOnly ? ['attribute_not_exists(taskToken)'] : []),
       // ISO 8601 UTC strings of one format order as their times do.
       ...(options.dueBy ? ['expiresAt <= :dueBy'] : []),
@@ -122,25 +124,30 @@ export class DynamoRequestStore implements RequestStore {
       ConditionExpression: condition,
       // Stays in the sweep index (a pending request is in it) with a near sweepAt: if the
       // signal or the outcome e-mails get lost, the sweep completes them.
-      UpdateExpression: `SET #status = :to, #timestamp = :at, closeReason = :reason, history = list_append(history, :change), sweepAt = :sweepAt, declineReason = :declineReason, ${APPEND_EVENT}`,
-      ExpressionAttributeNames: { ...STATUS_NAME, '#timestamp': closing.timestampField },
+      UpdateExpression: `SET #status = :to, #statusKey = :statusKey, #timestamp = :at, closeReason = :reason, history = list_append(history, :change), sweepAt = :sweepAt, declineReason = :declineReason, ${APPEND_EVENT}`,
+      ExpressionAttributeNames: {
+        ...STATUS_NAME,
+        '#statusKey': FILTER_ATTRIBUTES.status,
+        '#timestamp': closing.timestampField,
+      },
       ExpressionAttributeValues: {
         ':pending': RequestStatus.PENDING_ACTIVATION,
         ':to': closing.status,
+        ':statusKey': filterKeys.status(partnerId, closing.status),
+        ':partnerId': partnerId,
         ':at': closing.at,
         ':sweepAt': closing.sweepAt,
         ':declineReason': closing.declineReason,
         ':reason': closing.closeReason,
         ':change': [closing.change],
         ...appendEventValues(closing.event),
-        ...(options.partnerId ? { ':partnerId': options.partnerId } : {}),
         ...(options.dueBy ? { ':dueBy': options.dueBy.toISOString() } : {}),
         ...(options.codeHash ? { ':codeHash': options.codeHash } : {}),
       },
     });
     if (closed) return { won: true, request: closed };
     const current = await this.get(requestId);
-    if (!current || !isOwnedBy(current, options.partnerId)) return undefined;
+    if (!current || !isOwnedBy(current, partnerId)) return undefined;
     return { won: false, request: current };
   }
 
@@ -177,12 +184,13 @@ export class DynamoRequestStore implements RequestStore {
       // Still pending, and still at the expiry the new one was checked against. The reminders
       // follow the new date (planned by the caller from it).
       ConditionExpression: '#status = :pending AND expiresAt = :from',
-      UpdateExpression: `SET expiresAt = :to, nextReminderAt = :next, sweepAt = :sweepAt, ${APPEND_EVENT}`,
-      ExpressionAttributeNames: STATUS_NAME,
+      UpdateExpression: `SET expiresAt = :to, #expiryKey = :expiryKey, nextReminderAt = :next, sweepAt = :sweepAt, ${APPEND_EVENT}`,
+      ExpressionAttributeNames: { ...STATUS_NAME, '#expiryKey': FILTER_ATTRIBUTES.expiry },
       ExpressionAttributeValues: {
         ':pending': RequestStatus.PENDING_ACTIVATION,
         ':from': change.from,
         ':to': change.to,
+        ':expiryKey': filterKeys.expiry(change.to, requestId),
         ':next': change.nextReminderAt,
         ...changeEventValues(EventType.UPDATED, this.now()),
       },

@@ -1,12 +1,15 @@
 import { ValidationFailed } from '../shared/errors.ts';
 
-/** The key of the last item of a page on the partner index: where the next page starts. */
-export interface CursorKey {
-  readonly PK: string;
-  readonly SK: string;
-  readonly GSI1PK: string;
-  readonly GSI1SK: string;
+/** The index a page was read from: its key attributes and the caller's partition in it. */
+export interface CursorIndex {
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  /** The partition the list reads: the caller's own (and the filter's value). */
+  readonly partition: string;
 }
+
+/** The key of the last item of a page on that index: where the next page starts. */
+export type CursorKey = Readonly<Record<string, string>>;
 
 /**
  * A cursor's key values are ids and timestamps. DynamoDB refuses empty, oversized or odd key
@@ -15,11 +18,11 @@ export interface CursorKey {
 const CURSOR_KEY_PART = /^[\x21-\x7e]{1,200}$/;
 const REQUEST_PREFIX = 'REQUEST#';
 
-export const cursorKeyOf = (item: Record<string, unknown>): CursorKey => ({
+export const cursorKeyOf = (item: Record<string, unknown>, index: CursorIndex): CursorKey => ({
   PK: item.PK as string,
   SK: item.SK as string,
-  GSI1PK: item.GSI1PK as string,
-  GSI1SK: item.GSI1SK as string,
+  [index.partitionKey]: item[index.partitionKey] as string,
+  [index.sortKey]: item[index.sortKey] as string,
 });
 
 export const encodeCursor = (key: CursorKey | undefined): string | null =>
@@ -33,29 +36,39 @@ const invalidCursor = (cause?: unknown) =>
   );
 
 /**
- * The cursor is opaque to partners but not trusted: it must point into the caller's own
- * partition (`partitionKey`), or one partner could page through another's requests.
+ * The cursor is opaque to partners but not trusted: it must point into the partition this very
+ * list reads (the caller's own, with the same filter), or one partner could page through
+ * another's requests, or a cursor of one filter could start another filter's page.
  */
-export const decodeCursor = (cursor: string, partitionKey: string): CursorKey => {
+export const decodeCursor = (cursor: string, index: CursorIndex): CursorKey => {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch (error) {
     throw invalidCursor(error);
   }
-  const key = parsed as Partial<CursorKey> | null;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidCursor();
+  const key = parsed as Record<string, unknown>;
+  const names = new Set(['PK', 'SK', index.partitionKey, index.sortKey]);
+  const pk = key.PK;
+  const sortValue = key[index.sortKey];
   if (
-    !key ||
-    typeof key !== 'object' ||
-    key.GSI1PK !== partitionKey ||
-    typeof key.PK !== 'string' ||
-    !key.PK.startsWith(REQUEST_PREFIX) ||
-    !CURSOR_KEY_PART.test(key.PK.slice(REQUEST_PREFIX.length)) ||
+    Object.keys(key).length !== names.size ||
+    !Object.keys(key).every((name) => names.has(name)) ||
+    key[index.partitionKey] !== index.partition ||
+    typeof pk !== 'string' ||
+    !pk.startsWith(REQUEST_PREFIX) ||
+    !CURSOR_KEY_PART.test(pk.slice(REQUEST_PREFIX.length)) ||
     key.SK !== 'REQUEST' ||
-    typeof key.GSI1SK !== 'string' ||
-    !CURSOR_KEY_PART.test(key.GSI1SK)
+    typeof sortValue !== 'string' ||
+    !CURSOR_KEY_PART.test(sortValue)
   ) {
     throw invalidCursor();
   }
-  return { PK: key.PK, SK: key.SK, GSI1PK: key.GSI1PK, GSI1SK: key.GSI1SK };
+  return {
+    PK: pk,
+    SK: 'REQUEST',
+    [index.partitionKey]: index.partition,
+    [index.sortKey]: sortValue,
+  };
 };

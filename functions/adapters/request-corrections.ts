@@ -5,7 +5,7 @@ import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
 import { RequestStatus } from '../shared/status.ts';
 import { APPEND_EVENT, changeEventValues, STATUS_NAME, toRequest } from './request-items.ts';
 import { type ConditionalUpdate, storeCall, updateItemIf } from './store-errors.ts';
-import { keys } from './table-keys.ts';
+import { FILTER_ATTRIBUTES, filterKeys, keys } from './table-keys.ts';
 
 /**
  * The writes that change a pending request without closing it: a partner's PATCH and the
@@ -39,8 +39,11 @@ export class RequestCorrections {
     // link must resolve.
     if (newLink) await this.putCodeItem(newLink.codeHash, requestId);
     const fields = Object.entries(correction.fields);
+    const newCustomer = correction.fields.customerEmail;
     const sets = [
       ...fields.map((_, index) => `#f${index} = :f${index}`),
+      // The customer filter's key follows the address (the request stays the partner's).
+      ...(newCustomer ? ['#customerKey = :customerKey'] : []),
       ...(newLink ? ['codeNonce = :newNonce', 'codeHash = :newHash'] : []),
       'sweepAt = :sweepAt',
       APPEND_EVENT,
@@ -57,6 +60,7 @@ export class RequestCorrections {
       ExpressionAttributeNames: {
         ...STATUS_NAME,
         ...Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name])),
+        ...(newCustomer ? { '#customerKey': FILTER_ATTRIBUTES.customerEmail } : {}),
       },
       ExpressionAttributeValues: {
         ':pending': RequestStatus.PENDING_ACTIVATION,
@@ -64,6 +68,9 @@ export class RequestCorrections {
         ...(correction.seenNonce ? { ':seenNonce': correction.seenNonce } : {}),
         ...(newLink ? { ':newNonce': newLink.codeNonce, ':newHash': newLink.codeHash } : {}),
         ...Object.fromEntries(fields.map(([, value], index) => [`:f${index}`, value])),
+        ...(newCustomer
+          ? { ':customerKey': filterKeys.customerEmail(correction.partnerId, newCustomer) }
+          : {}),
         ...changeEventValues(EventType.UPDATED, new Date()),
       },
     });

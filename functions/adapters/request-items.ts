@@ -2,14 +2,34 @@ import { type PendingEvent, pendingEvent } from '../domain/event-outbox.ts';
 import type { WebhookEventType } from '../domain/events.ts';
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
 import { SweepDelay, sweepAfter } from '../domain/sweep.ts';
-import { keys, SWEEP_INDEX, sweepShardOf } from './table-keys.ts';
+import { FILTER_ATTRIBUTES, filterKeys, keys, SWEEP_INDEX, sweepShardOf } from './table-keys.ts';
 
-/** A request as its item in the table: key attributes for the item and the partner index. */
+/** The filter indexes' keys of a request (table-keys.ts FILTER_INDEXES). */
+export const filterKeyAttributes = (
+  request: Pick<
+    SmartAccountRequest,
+    'id' | 'partnerId' | 'status' | 'accountDomain' | 'customerEmail' | 'expiresAt'
+  >,
+): Record<string, string> => ({
+  [FILTER_ATTRIBUTES.status]: filterKeys.status(request.partnerId, request.status),
+  [FILTER_ATTRIBUTES.accountDomain]: filterKeys.accountDomain(
+    request.partnerId,
+    request.accountDomain,
+  ),
+  [FILTER_ATTRIBUTES.customerEmail]: filterKeys.customerEmail(
+    request.partnerId,
+    request.customerEmail,
+  ),
+  [FILTER_ATTRIBUTES.expiry]: filterKeys.expiry(request.expiresAt, request.id),
+});
+
+/** A request as its item in the table: key attributes for the item and its indexes. */
 export const requestItem = (request: SmartAccountRequest): Record<string, unknown> => ({
   ...keys.request(request.id),
   entity: 'REQUEST',
   GSI1PK: keys.partnerRequestsIndex(request.partnerId),
   GSI1SK: `${request.createdAt}#${request.id}`,
+  ...filterKeyAttributes(request),
   // In the sparse sweep index while unsettled: `sweepAt` is the sort key, this the partition.
   ...(request.sweepAt ? { [SWEEP_INDEX.partitionKey]: sweepShardOf(request.id) } : {}),
   ...request,
@@ -22,6 +42,8 @@ const INTERNAL_ATTRIBUTES = [
   'GSI1SK',
   'entity',
   SWEEP_INDEX.partitionKey,
+  ...Object.values(FILTER_ATTRIBUTES),
+  'ttl',
 ] as const;
 
 /** The request an item holds, without the table's own attributes. */

@@ -28,6 +28,8 @@ export const keys = {
     SK: `DELIVERY#${eventId}`,
   }),
   partnerRequestsIndex: (partnerId: string) => `PARTNER#${partnerId}`,
+  /** The partner's per-status counters (functions/domain/status-counts.ts). */
+  statusCounts: (partnerId: string) => ({ PK: `PARTNER#${partnerId}`, SK: 'COUNTS' }),
   sweepShard: (shard: number) => `SWEEP#${shard}`,
 } as const;
 
@@ -80,4 +82,48 @@ export const pendingShardOf = (eventId: string): string => {
 };
 
 export const PARTNER_REQUESTS_INDEX = 'GSI1';
+
+/**
+ * The list's filter indexes. Each is keyed by the partner and one filter's value, so a page
+ * of one filter reads that filter's requests only, never the partner's others. They project
+ * only the other filters' key attributes (for combined filters, as a FilterExpression) and the
+ * page's items are then read by key: the indexes are written only when a filtered value
+ * changes (a close, a PATCH of the customer, an extension), not on every update of a request.
+ */
+export const FILTER_ATTRIBUTES = {
+  status: 'statusKey',
+  accountDomain: 'domainKey',
+  customerEmail: 'customerKey',
+  expiry: 'expiryKey',
+} as const;
+
+export const FILTER_INDEXES = {
+  byStatus: { indexName: 'PartnerStatus', partitionKey: 'statusKey', sortKey: 'GSI1SK' },
+  byDomain: { indexName: 'PartnerDomain', partitionKey: 'domainKey', sortKey: 'GSI1SK' },
+  byCustomer: { indexName: 'PartnerCustomer', partitionKey: 'customerKey', sortKey: 'GSI1SK' },
+  byExpiry: { indexName: 'PartnerExpiry', partitionKey: 'GSI1PK', sortKey: 'expiryKey' },
+  byStatusExpiry: {
+    indexName: 'PartnerStatusExpiry',
+    partitionKey: 'statusKey',
+    sortKey: 'expiryKey',
+  },
+} as const;
+export type FilterIndex = (typeof FILTER_INDEXES)[keyof typeof FILTER_INDEXES];
+
+/** What every filter index projects beyond its own keys (and the table's). */
+export const filterIndexProjection = (index: FilterIndex): string[] =>
+  [...Object.values(FILTER_ATTRIBUTES), 'GSI1SK'].filter(
+    (attribute) => attribute !== index.partitionKey && attribute !== index.sortKey,
+  );
+
+/** The filter keys of a request: values as the list's filters compare them. */
+export const filterKeys = {
+  status: (partnerId: string, status: string) => `PARTNER#${partnerId}#STATUS#${status}`,
+  accountDomain: (partnerId: string, domain: string) => `PARTNER#${partnerId}#DOMAIN#${domain}`,
+  // customerEmail is stored lower-cased already; lower-casing again keeps the filter
+  // case-insensitive for any item written otherwise.
+  customerEmail: (partnerId: string, email: string) =>
+    `PARTNER#${partnerId}#CUSTOMER#${email.toLowerCase()}`,
+  expiry: (expiresAt: string, requestId: string) => `${expiresAt}#${requestId}`,
+} as const;
 export const TTL_ATTRIBUTE = 'ttl';

@@ -47,6 +47,8 @@ export class ActivationDecisions {
     if (!request) return undefined;
     const to = decision === Decision.ACTIVATE ? RequestStatus.ACTIVE : RequestStatus.DECLINED;
     const outcome = await this.requests.close(request.id, to, {
+      // The request's own partner (it came from its link): spares the store a read.
+      partnerId: request.partnerId,
       reason: decision === Decision.DECLINE ? CloseReason.DECLINED_BY_CUSTOMER : undefined,
       declineReason: decision === Decision.DECLINE ? declineReason : null,
       // Only through the request's current link: a PATCH that replaced it first wins.

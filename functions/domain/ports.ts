@@ -1,6 +1,7 @@
 import type { RequestStatus } from '../shared/status.ts';
 import type { DomainLock } from './domain-lock.ts';
 import type { CloseGuard } from './lifecycle.ts';
+import type { RequestFilter } from './request-filters.ts';
 import type { SmartAccountRequest } from './smart-account-request.ts';
 
 /**
@@ -72,10 +73,13 @@ export interface RequestStore {
   insert(request: SmartAccountRequest): Promise<void>;
   get(requestId: string): Promise<SmartAccountRequest | undefined>;
   findByCodeHash(codeHash: string): Promise<SmartAccountRequest | undefined>;
-  /** Newest first. Throws ValidationFailed for a cursor that is not one of this partner's. */
+  /**
+   * Newest first (by expiry when the expiry filter drives it: request-filters.ts), every filter
+   * holding. Throws ValidationFailed for a cursor that is not one of this list's.
+   */
   listByPartner(
     partnerId: string,
-    options: { limit: number; status?: RequestStatus; cursor?: string },
+    options: RequestFilter & { limit: number; cursor?: string },
   ): Promise<ListPage>;
   /**
    * The one arbiter: writes `closingOf(to, …)` only while `mayClose` holds, and reports the

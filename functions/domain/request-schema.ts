@@ -197,11 +197,34 @@ export const pageQueryFields = {
     .check(z.describe('The `nextCursor` of the previous page.')),
 };
 
-/** The query of `GET /v1/smart-account-requests`. */
+const instant = z.pipe(
+  z.iso.datetime({ offset: true, error: 'An ISO 8601 date and time, e.g. 2027-03-01T10:00:00Z.' }),
+  // Stored times are toISOString() (UTC, milliseconds): compared as strings, the same format
+  // orders as the times do.
+  z.transform((value: string) => new Date(value).toISOString()),
+);
+
+/**
+ * The query of `GET /v1/smart-account-requests`. Every filter is exact and runs on an index of
+ * its own (functions/domain/request-filters.ts); they combine.
+ */
 export const listRequestsQuery = z.pipe(
   withoutEmptyValues,
   z.strictObject({
     status: z.optional(z.enum(requestStatuses)).check(z.describe('Only requests in this status.')),
+    accountDomain: z
+      .optional(accountDomain)
+      .check(z.describe('Only requests for this domain (normalized as on create).')),
+    customerEmail: z
+      .optional(emailAddress)
+      .check(z.describe("Only requests to this customer's address (case-insensitive).")),
+    expiresBefore: z
+      .optional(instant)
+      .check(
+        z.describe(
+          'Only requests whose `expiresAt` is before this time. Alone, the list is ordered by `expiresAt`, latest first.',
+        ),
+      ),
     ...pageQueryFields,
   }),
 );

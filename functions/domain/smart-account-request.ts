@@ -50,6 +50,10 @@ export interface SmartAccountRequest
   readonly sweepRepairs?: number;
   /** Events of changes not published yet: the outbox (event-outbox.ts). */
   readonly pendingEvents?: readonly PendingEvent[];
+  /** The status the partner's counters count it under (status-counts.ts); absent: not yet. */
+  readonly countedStatus?: RequestStatus;
+  /** When a closed request is deleted (retention.ts); set once its outcome is settled. */
+  readonly retainUntil?: string;
 }
 
 /**

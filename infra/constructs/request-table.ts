@@ -2,6 +2,8 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import {
+  filterIndexes,
+  filterIndexProjection,
   PARTNER_REQUESTS_INDEX,
   PENDING_DELIVERIES_INDEX,
   SWEEP_INDEX,
@@ -56,6 +58,18 @@ export class RequestTable extends Construct {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...PENDING_DELIVERIES_INDEX.projected],
     });
+
+    // The list's filters: keys only plus the other filters' keys, so a request's update writes
+    // them only when a filtered value changes (functions/adapters/table-keys.ts).
+    for (const index of filterIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: text(index.partitionKey),
+        sortKey: text(index.sortKey),
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: filterIndexProjection(index),
+      });
+    }
   }
 
   /** The partner-requests index, by exact ARN: no `index/*` wildcard in any policy. */

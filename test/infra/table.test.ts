@@ -68,6 +68,11 @@ describe('the DynamoDB table', () => {
         'GSI1',
         'Sweep',
         'PendingDeliveries',
+        'PartnerStatus',
+        'PartnerDomain',
+        'PartnerCustomer',
+        'PartnerExpiry',
+        'PartnerStatusExpiry',
       ]);
     } finally {
       client.destroy();

@@ -1,9 +1,6 @@
-import {
-  type CursorKey,
-  decodeCursor,
-  encodeCursor,
-} from '../../functions/adapters/list-cursor.ts';
-import { keys } from '../../functions/adapters/table-keys.ts';
+import { decodeCursor, encodeCursor } from '../../functions/adapters/list-cursor.ts';
+import { listCursorIndex } from '../../functions/adapters/request-list-query.ts';
+import { filterKeys, keys } from '../../functions/adapters/table-keys.ts';
 import type { DomainLock } from '../../functions/domain/domain-lock.ts';
 import { pendingEvent } from '../../functions/domain/event-outbox.ts';
 import { EventType, type WebhookEventType } from '../../functions/domain/events.ts';
@@ -28,6 +25,11 @@ import type {
   RequestCorrection,
   RequestStore,
 } from '../../functions/domain/ports.ts';
+import {
+  matchesFilter,
+  planList,
+  type RequestFilter,
+} from '../../functions/domain/request-filters.ts';
 import type { SmartAccountRequest } from '../../functions/domain/smart-account-request.ts';
 import { SweepDelay, sweepAfter } from '../../functions/domain/sweep.ts';
 import { RequestStatus } from '../../functions/shared/status.ts';
@@ -73,12 +75,6 @@ const withEvent = (
   sweepAt: sweepAfter(at, SweepDelay.AFTER_CHANGE_SECONDS),
 });
 
-const cursorKeyOf = (request: SmartAccountRequest): CursorKey => ({
-  ...keys.request(request.id),
-  GSI1PK: keys.partnerRequestsIndex(request.partnerId),
-  GSI1SK: `${request.createdAt}#${request.id}`,
-});
-
 /**
  * The RequestStore contract in memory. Each write applies the same rule of
  * functions/domain/lifecycle.ts that the DynamoDB adapter states as a condition, and
@@ -120,21 +116,33 @@ export class InMemoryRequestStore implements RequestStore {
 
   async listByPartner(
     partnerId: string,
-    options: { limit: number; status?: RequestStatus; cursor?: string },
+    options: RequestFilter & { limit: number; cursor?: string },
   ): Promise<ListPage> {
-    const partitionKey = keys.partnerRequestsIndex(partnerId);
-    const after = options.cursor ? decodeCursor(options.cursor, partitionKey).GSI1SK : undefined;
+    const { limit, cursor, ...filter } = options;
+    const index = listCursorIndex(partnerId, filter);
+    // The order of the index the real list reads: by creation, or by expiry (request-filters.ts).
+    const sortValue = (request: SmartAccountRequest) =>
+      planList(filter).order === 'expiresAt'
+        ? filterKeys.expiry(request.expiresAt, request.id)
+        : `${request.createdAt}#${request.id}`;
+    const after = cursor ? decodeCursor(cursor, index)[index.sortKey] : undefined;
     const matching = [...this.requests.values()]
-      .filter((request) => request.partnerId === partnerId)
-      .filter((request) => !options.status || request.status === options.status)
+      .filter((request) => request.partnerId === partnerId && matchesFilter(request, filter))
       // Newest first, in DynamoDB's byte order of the index's sort key.
-      .sort((a, b) => (cursorKeyOf(a).GSI1SK < cursorKeyOf(b).GSI1SK ? 1 : -1))
-      .filter((request) => after === undefined || cursorKeyOf(request).GSI1SK < after);
-    const items = matching.slice(0, options.limit);
+      .sort((a, b) => (sortValue(a) < sortValue(b) ? 1 : -1))
+      .filter((request) => after === undefined || sortValue(request) < after);
+    const items = matching.slice(0, limit);
     const last = items.at(-1);
     return {
       items,
-      nextCursor: matching.length > items.length && last ? encodeCursor(cursorKeyOf(last)) : null,
+      nextCursor:
+        matching.length > items.length && last
+          ? encodeCursor({
+              ...keys.request(last.id),
+              [index.partitionKey]: index.partition,
+              [index.sortKey]: sortValue(last),
+            })
+          : null,
     };
   }
 
