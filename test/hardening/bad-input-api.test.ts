@@ -598,10 +598,59 @@ describe('generated bad input on the partner API', () => {
       })
       .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url')),
   );
+  // The filters (contract: Lists): values each schema accepts, after its normalization, and
+  // values it must refuse.
+  const VALID_FILTERS: Record<string, string[]> = {
+    accountDomain: ['acme.example', 'ACME.Example', 'xn--bcher-kva.example'],
+    customerEmail: ['pat@acme.example', 'PAT@Acme.Example', ' pat@acme.example '],
+    expiresBefore: [
+      '2027-01-01T00:00:00Z',
+      '2027-01-01T01:00:00+01:00',
+      '2027-01-01T00:00:00.123Z',
+    ],
+  };
+  const INVALID_FILTERS: Record<string, string[]> = {
+    accountDomain: [
+      'no_dots',
+      '-bad-.example',
+      'acme..example',
+      'http://acme.example',
+      'a'.repeat(301),
+    ],
+    customerEmail: [
+      'pat',
+      'pat@',
+      '@acme.example',
+      'pat@@acme.example',
+      `${'a'.repeat(320)}@x.example`,
+    ],
+    expiresBefore: [
+      'tomorrow',
+      '2027-13-01T00:00:00Z',
+      '2027-01-01',
+      '1700000000',
+      '2027-01-01T00:00:00',
+    ],
+  };
+  const FILTER_NAMES = Object.keys(VALID_FILTERS);
   const listEntry: fc.Arbitrary<readonly [string, string, boolean]> = fc.oneof(
     fc
       .constantFrom('PENDING_ACTIVATION', 'CANCELLED', '')
       .map((value) => ['status', value, false] as const),
+    fc
+      .constantFrom(...FILTER_NAMES)
+      .chain((name) =>
+        fc
+          .constantFrom(...(VALID_FILTERS[name] as string[]))
+          .map((value) => [name, value, false] as const),
+      ),
+    fc
+      .constantFrom(...FILTER_NAMES)
+      .chain((name) =>
+        fc
+          .constantFrom(...(INVALID_FILTERS[name] as string[]))
+          .map((value) => [name, value, true] as const),
+      ),
     fc.integer({ min: 1, max: 100 }).map((n) => ['limit', String(n), false] as const),
     fc.constant(0).map(() => ['cursor', ownCursor, false] as const),
     fc.constantFrom('status', 'limit', 'cursor').map((name) => [name, '', false] as const),
@@ -615,7 +664,9 @@ describe('generated bad input on the partner API', () => {
     invalidCursor.map((value) => ['cursor', value, true] as const),
     fc
       .tuple(
-        unknownName.filter((name) => !['status', 'limit', 'cursor'].includes(name)),
+        unknownName.filter(
+          (name) => !['status', 'limit', 'cursor', ...FILTER_NAMES].includes(name),
+        ),
         wellFormedText(10).filter((v) => v !== ''),
       )
       .map(([name, value]) => [name, value, true] as const),
@@ -639,10 +690,11 @@ describe('generated bad input on the partner API', () => {
     if (name === 'status') return VALID_STATUSES.includes(value);
     if (name === 'limit') return /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 100;
     if (name === 'cursor') return value === ownCursor;
+    if (FILTER_NAMES.includes(name)) return (VALID_FILTERS[name] as string[]).includes(value);
     return false;
   };
 
-  it(`list: ${RUNS} invalid query strings each get a 400 naming the bad parameters`, async () => {
+  it(`list: ${RUNS} invalid query strings (filters, limit, cursor) each get a 400 naming the bad parameters`, async () => {
     const before = await storeSnapshot(stack);
     await fc.assert(
       fc.asyncProperty(listCase, async (c) => {
@@ -654,8 +706,13 @@ describe('generated bad input on the partner API', () => {
             name === 'cursor' ? value.length > 2048 : !validListValue(name, value),
           )
           .map(([name]) => name);
+        // The own cursor is the unfiltered list's: with any filter it points into another
+        // index, and is refused like a tampered one.
+        const filtered = effective.some(
+          ([name]) => name === 'status' || FILTER_NAMES.includes(name),
+        );
         const cursorRefused = effective.some(
-          ([name, value]) => name === 'cursor' && !validListValue(name, value),
+          ([name, value]) => name === 'cursor' && (filtered || !validListValue(name, value)),
         );
         const bad = schemaErrors.length ? schemaErrors : cursorRefused ? ['cursor'] : [];
         fc.pre(c.auth.broken || bad.length > 0);

@@ -409,6 +409,51 @@ describe('listing', () => {
     expect(cancelled.body.items.map((item: { id: string }) => item.id)).toContain(created.body.id);
   });
 
+  it('finds requests by domain, customer address and expiry as a partner types them', async () => {
+    const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    const first = await partner.create(
+      validRequest({
+        accountDomain: `find-${tag}.example`,
+        customerEmail: `pat-${tag}@acme.example`,
+      }),
+    );
+    const second = await partner.create(validRequest({ customerEmail: `pat-${tag}@acme.example` }));
+    expect([first.status, second.status]).toEqual([202, 202]);
+    const ids = async (query: string) => {
+      const page = await partner.list(query);
+      expect(page.status).toBe(200);
+      return page.body.items.map((item: { id: string }) => item.id);
+    };
+
+    expect(await ids(`?accountDomain=FIND-${tag}.Example`)).toEqual([first.body.id]);
+    expect(await ids(`?customerEmail=PAT-${tag}@Acme.Example`)).toEqual([
+      second.body.id,
+      first.body.id,
+    ]);
+    expect(
+      await ids(`?customerEmail=pat-${tag}@acme.example&accountDomain=find-${tag}.example`),
+    ).toEqual([first.body.id]);
+    // Another partner's list has neither.
+    expect((await otherPartner.list(`?customerEmail=pat-${tag}@acme.example`)).body.items).toEqual(
+      [],
+    );
+
+    const soon = new Date(Date.parse(first.body.expiresAt) + 1000).toISOString();
+    const extended = await partner.call(
+      'POST',
+      `/v1/smart-account-requests/${first.body.id}/extend`,
+      {
+        body: { expiresAt: new Date(Date.parse(first.body.expiresAt) + 86_400_000).toISOString() },
+      },
+    );
+    expect(extended.status).toBe(200);
+    const pendingSoon = await ids(
+      `?status=PENDING_ACTIVATION&expiresBefore=${encodeURIComponent(soon)}&limit=100`,
+    );
+    expect(pendingSoon).toContain(second.body.id);
+    expect(pendingSoon).not.toContain(first.body.id);
+  });
+
   it('defaults to 25 items and treats empty parameters as absent', async () => {
     const response = await partner.list('?status=&limit=&cursor=');
     expect(response.status).toBe(200);
@@ -422,6 +467,9 @@ describe('listing', () => {
     ['status=UNKNOWN', 'status'],
     ['cursor=not-a-cursor', 'cursor'],
     ['sort=asc', 'sort'],
+    ['accountDomain=no_dots', 'accountDomain'],
+    ['customerEmail=pat', 'customerEmail'],
+    ['expiresBefore=tomorrow', 'expiresBefore'],
   ])('answers 400 for %s', async (query, path) => {
     const response = await partner.list(`?${query}`);
     expectProblem(response, 400);

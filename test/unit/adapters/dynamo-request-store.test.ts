@@ -4,10 +4,12 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -128,5 +130,65 @@ describe('conditions that did not hold', () => {
       Key: { PK: 'DOMAIN#acme.example', SK: 'LOCK' },
       ConsistentRead: true,
     });
+  });
+});
+
+describe('a filtered page whose index lags its items', () => {
+  const stored = (id: string, status: string) => ({
+    ...aRequest({ id, partnerId: 'partner-1', status: status as 'ACTIVE' }),
+    PK: `REQUEST#${id}`,
+    SK: 'REQUEST',
+  });
+  const hit = (id: string) => ({
+    PK: `REQUEST#${id}`,
+    SK: 'REQUEST',
+    statusKey: 'PARTNER#partner-1#STATUS#ACTIVE',
+    GSI1SK: `2026-11-25T10:00:00.000Z#${id}`,
+  });
+
+  it('leaves out a request that changed or went since the index saw it, and fills the page from the next hits', async () => {
+    // The index still lists sar_B as ACTIVE and sar_C at all; the items say otherwise.
+    documents
+      .on(QueryCommand)
+      .resolvesOnce({
+        Items: [hit('sar_A'), hit('sar_B'), hit('sar_C')],
+        LastEvaluatedKey: hit('sar_C'),
+      })
+      .resolvesOnce({ Items: [hit('sar_D'), hit('sar_E')] });
+    documents
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { requests: [stored('sar_A', 'ACTIVE'), stored('sar_B', 'CANCELLED')] },
+      })
+      .resolvesOnce({
+        Responses: { requests: [stored('sar_D', 'ACTIVE'), stored('sar_E', 'ACTIVE')] },
+      });
+
+    const page = await store.listByPartner('partner-1', { limit: 2, status: 'ACTIVE' });
+
+    expect(page.items.map((item) => item.id)).toEqual(['sar_A', 'sar_D']);
+    // sar_E is the one more that says the page is not the last.
+    expect(page.nextCursor).not.toBeNull();
+    expect(documents.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'PartnerStatus',
+      ExpressionAttributeValues: { ':pk': 'PARTNER#partner-1#STATUS#ACTIVE' },
+      Limit: 3,
+    });
+  });
+
+  it('reads again the keys BatchGetItem left unprocessed', async () => {
+    documents.on(QueryCommand).resolves({ Items: [hit('sar_A'), hit('sar_B')] });
+    documents
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { requests: [stored('sar_A', 'ACTIVE')] },
+        UnprocessedKeys: { requests: { Keys: [{ PK: 'REQUEST#sar_B', SK: 'REQUEST' }] } },
+      })
+      .resolvesOnce({ Responses: { requests: [stored('sar_B', 'ACTIVE')] } });
+
+    const page = await store.listByPartner('partner-1', { limit: 5, status: 'ACTIVE' });
+
+    expect(page).toMatchObject({ nextCursor: null });
+    expect(page.items.map((item) => item.id)).toEqual(['sar_A', 'sar_B']);
   });
 });

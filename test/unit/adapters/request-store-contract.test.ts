@@ -598,6 +598,165 @@ describe.each(backends)('the request store on %s', (_name, open) => {
     });
   });
 
+  describe('filtered lists', () => {
+    const day = (n: number) => new Date(NOW.getTime() + n * 86_400_000).toISOString();
+    const STATUSES = ['PENDING_ACTIVATION', 'ACTIVE', 'CANCELLED', 'EXPIRED'] as const;
+
+    /**
+     * 24 requests of one partner: four domains, three customers (one written in capitals), four
+     * statuses and expiries spread over 24 days, none in creation order; and one request of
+     * another partner that matches every filter.
+     */
+    const population = async () => {
+      const partnerId = `partner-${unique()}`;
+      const n = unique();
+      const all: SmartAccountRequest[] = [];
+      for (let i = 0; i < 24; i++) {
+        const request = newRequest({
+          partnerId,
+          accountDomain: `d${i % 4}-${n}.example`,
+          customerEmail: i % 3 === 0 ? `Pat-${n}@Example.com` : `c${i % 3}-${n}@example.com`,
+          status: STATUSES[(i * 7) % 4],
+          createdAt: minutesLater(i).toISOString(),
+          expiresAt: day((i * 5) % 24),
+        });
+        await requests.insert(request);
+        all.push(request);
+      }
+      await requests.insert(
+        newRequest({
+          accountDomain: `d0-${n}.example`,
+          customerEmail: `pat-${n}@example.com`,
+          status: 'ACTIVE',
+          expiresAt: day(1),
+        }),
+      );
+      return { partnerId, n, all };
+    };
+
+    const pageThrough = async (partnerId: string, filter: Record<string, string>, limit = 3) => {
+      const pages: { ids: string[]; last: boolean }[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await requests.listByPartner(partnerId, { ...filter, limit, cursor });
+        pages.push({ ids: page.items.map((item) => item.id), last: page.nextCursor === null });
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && pages.length < 30);
+      return pages;
+    };
+
+    it('answers each filter and their combinations exactly, every page full but the last', async () => {
+      const { partnerId, n, all } = await population();
+      const byCreation = (a: SmartAccountRequest, b: SmartAccountRequest) =>
+        a.createdAt < b.createdAt ? 1 : -1;
+      const byExpiry = (a: SmartAccountRequest, b: SmartAccountRequest) =>
+        a.expiresAt < b.expiresAt ? 1 : -1;
+      const cases: { filter: Record<string, string>; want: (r: SmartAccountRequest) => boolean }[] =
+        [
+          { filter: { status: 'ACTIVE' }, want: (r) => r.status === 'ACTIVE' },
+          {
+            filter: { accountDomain: `d1-${n}.example` },
+            want: (r) => r.accountDomain === `d1-${n}.example`,
+          },
+          {
+            filter: { customerEmail: `pat-${n}@example.com` },
+            want: (r) => r.customerEmail === `Pat-${n}@Example.com`,
+          },
+          { filter: { expiresBefore: day(9) }, want: (r) => r.expiresAt < day(9) },
+          {
+            filter: { status: 'PENDING_ACTIVATION', expiresBefore: day(13) },
+            want: (r) => r.status === 'PENDING_ACTIVATION' && r.expiresAt < day(13),
+          },
+          {
+            filter: { accountDomain: `d0-${n}.example`, customerEmail: `pat-${n}@example.com` },
+            want: (r) => r.accountDomain === `d0-${n}.example` && r.customerEmail.startsWith('Pat'),
+          },
+          {
+            filter: {
+              customerEmail: `c1-${n}@example.com`,
+              status: 'CANCELLED',
+              expiresBefore: day(20),
+            },
+            want: (r) =>
+              r.customerEmail === `c1-${n}@example.com` &&
+              r.status === 'CANCELLED' &&
+              r.expiresAt < day(20),
+          },
+          { filter: { status: 'DECLINED' }, want: () => false },
+        ];
+      for (const { filter, want } of cases) {
+        const byIndex = filter.expiresBefore && !filter.accountDomain && !filter.customerEmail;
+        const expected = all
+          .filter(want)
+          .sort(byIndex ? byExpiry : byCreation)
+          .map((r) => r.id);
+        const pages = await pageThrough(partnerId, filter);
+
+        expect(
+          pages.flatMap((page) => page.ids),
+          JSON.stringify(filter),
+        ).toEqual(expected);
+        expect(pages.at(-1)?.last).toBe(true);
+        for (const page of pages.slice(0, -1)) expect(page.ids).toHaveLength(3);
+        // Only an empty list has an empty page.
+        if (expected.length > 0) expect(pages.at(-1)?.ids.length).toBeGreaterThan(0);
+      }
+    });
+
+    it("follows a request's changes: a close, a new customer address, an extension", async () => {
+      const { partnerId, n } = await population();
+      const request = newRequest({
+        partnerId,
+        accountDomain: `moving-${n}.example`,
+        customerEmail: `old-${n}@example.com`,
+        expiresAt: day(2),
+      });
+      await requests.insert(request);
+      const ids = async (filter: Record<string, string>) =>
+        (await pageThrough(partnerId, filter, 100)).flatMap((page) => page.ids);
+
+      await requests.correct(request.id, {
+        partnerId,
+        fields: { customerEmail: `new-${n}@example.com` },
+        seenNonce: undefined,
+      });
+      await requests.extend(request.id, { from: day(2), to: day(30), nextReminderAt: null });
+      await requests.close(request.id, 'CANCELLED', { partnerId });
+
+      expect(await ids({ customerEmail: `old-${n}@example.com` })).toEqual([]);
+      expect(await ids({ customerEmail: `new-${n}@example.com` })).toEqual([request.id]);
+      expect(await ids({ expiresBefore: day(3), accountDomain: `moving-${n}.example` })).toEqual(
+        [],
+      );
+      expect(await ids({ expiresBefore: day(31), accountDomain: `moving-${n}.example` })).toEqual([
+        request.id,
+      ]);
+      expect(await ids({ status: 'PENDING_ACTIVATION' })).not.toContain(request.id);
+      expect(await ids({ status: 'CANCELLED' })).toContain(request.id);
+      expect(await ids({ status: 'CANCELLED', expiresBefore: day(31) })).toContain(request.id);
+    });
+
+    it("refuses a cursor of another filter's list", async () => {
+      const { partnerId } = await population();
+      const { nextCursor } = await requests.listByPartner(partnerId, {
+        limit: 1,
+        status: 'ACTIVE',
+      });
+
+      expect(nextCursor).not.toBeNull();
+      await expect(
+        requests.listByPartner(partnerId, {
+          limit: 1,
+          status: 'EXPIRED',
+          cursor: nextCursor ?? '',
+        }),
+      ).rejects.toBeInstanceOf(ValidationFailed);
+      await expect(
+        requests.listByPartner(partnerId, { limit: 1, cursor: nextCursor ?? '' }),
+      ).rejects.toBeInstanceOf(ValidationFailed);
+    });
+  });
+
   describe('domain locks', () => {
     const aLock = (domain: string, requestId = newRequestId()): DomainLock => ({
       domain,
