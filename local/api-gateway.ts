@@ -9,6 +9,9 @@ import { invokeHandler } from './lambda-registry.ts';
 const GATEWAY_BODY_LIMIT = 10 * 1024 * 1024;
 /** API Gateway caches an authorizer's Allow per Authorization header (our stack: 300 s). */
 const AUTHORIZER_CACHE_MS = 300_000;
+/** What the local API and its one stage are called (the methodArn and the cache flush name them). */
+export const LOCAL_REST_API_ID = 'local';
+export const LOCAL_STAGE_NAME = 'local';
 
 interface CompiledRoute extends ServedRoute {
   readonly pattern: RegExp;
@@ -78,6 +81,12 @@ const authorizationHeaders = (request: IncomingMessage): string[] => {
 
 export interface LocalApiGateway {
   readonly server: Server;
+  /**
+   * API Gateway's management API, as much of it as the handlers call: FlushStageAuthorizersCache
+   * (the revoke of an API key), which the real @aws-sdk/client-api-gateway sends here when
+   * AWS_ENDPOINT_URL_API_GATEWAY points at it. Its own port, so no API client can reach it.
+   */
+  readonly management: Server;
   /** Every route can serve (table created, partners seeded): until then 503, never a 401. */
   ready(): void;
   /** Stops accepting and resolves once the requests in flight are answered. */
@@ -94,6 +103,11 @@ export const createApiGateway = (
   localRoutes: Readonly<Record<string, () => unknown>> = {},
 ): LocalApiGateway => {
   const authorizerCache = new Map<string, { context: Record<string, string>; until: number }>();
+  /**
+   * Counts the flushes: an answer the authorizer gave for a check that began before a flush is
+   * not cached, so a request racing a revoke cannot put its Allow back into the emptied cache.
+   */
+  let flushes = 0;
 
   let isReady = false;
   let draining = false;
@@ -106,6 +120,7 @@ export const createApiGateway = (
   ): Promise<Record<string, string> | undefined> => {
     const cached = authorizerCache.get(authorization);
     if (cached && cached.until > Date.now()) return cached.context;
+    const flushesBefore = flushes;
     try {
       // The authorizer sees the one header the cache is keyed on, under its usual name.
       const withoutAuthorization = Object.fromEntries(
@@ -113,11 +128,11 @@ export const createApiGateway = (
       );
       const result = (await invokeHandler(authorizerModule, {
         type: 'REQUEST',
-        methodArn: `arn:aws:execute-api:us-east-1:000000000000:local/local/${method}${path}`,
+        methodArn: `arn:aws:execute-api:us-east-1:000000000000:${LOCAL_REST_API_ID}/${LOCAL_STAGE_NAME}/${method}${path}`,
         headers: { ...withoutAuthorization, Authorization: authorization },
       })) as { principalId: string; context: Record<string, string> };
       const context = { ...result.context, principalId: result.principalId };
-      if (authorization)
+      if (authorization && flushes === flushesBefore)
         authorizerCache.set(authorization, { context, until: Date.now() + AUTHORIZER_CACHE_MS });
       return context;
     } catch {
@@ -154,7 +169,11 @@ export const createApiGateway = (
         body: JSON.stringify(local()),
       };
     }
-    const pathMatches = compiledRoutes.filter((route) => route.pattern.test(url.pathname));
+    // As API Gateway: a literal path segment beats a variable one (`/counts` is not an
+    // `{id}`), and the method is looked up on that resource only.
+    const candidates = compiledRoutes.filter((route) => route.pattern.test(url.pathname));
+    const fewest = Math.min(...candidates.map((route) => route.parameterNames.length));
+    const pathMatches = candidates.filter((route) => route.parameterNames.length === fewest);
     const route = pathMatches.find((candidate) => candidate.method === method);
     if (!route) {
       return pathMatches.length > 0
@@ -269,8 +288,31 @@ export const createApiGateway = (
         response.writeHead(500).end();
       });
   });
+  const flushPath = `/restapis/${LOCAL_REST_API_ID}/stages/${LOCAL_STAGE_NAME}/cache/authorizers`;
+  const management = createServer((request: IncomingMessage, response: ServerResponse) => {
+    request.resume();
+    const answer = (status: number, headers: Record<string, string> = {}, body?: unknown) => {
+      response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+      response.end(body === undefined ? undefined : JSON.stringify(body));
+    };
+    if (request.method === 'DELETE' && request.url === flushPath) {
+      // As API Gateway's flush: every cached answer of the stage goes, each key is authorized
+      // again on its next request. 202 with no body, as the SDK expects.
+      flushes += 1;
+      authorizerCache.clear();
+      answer(202);
+      return;
+    }
+    answer(
+      404,
+      { 'x-amzn-ErrorType': 'NotFoundException' },
+      { message: `No local management route ${request.method} ${request.url}` },
+    );
+  });
+
   return {
     server,
+    management,
     ready: () => {
       isReady = true;
     },

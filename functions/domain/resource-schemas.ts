@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { requestStatuses } from '../shared/status.ts';
+import { type RequestStatus, requestStatuses } from '../shared/status.ts';
 import { TimelineType, webhookEventTypes } from './events.ts';
 import { partnerFields } from './request-schema.ts';
 
@@ -74,6 +74,14 @@ export const emailTimelineEntry = z.object({
 export const requestTimeline = z.object({
   items: z.array(z.union([requestEvent, emailTimelineEntry])).check(z.describe('Oldest first.')),
 });
+
+/** `GET …/counts`: the caller's requests per status, every status present. */
+export const statusCounts = z.object(
+  Object.fromEntries(requestStatuses.map((status) => [status, z.int().check(z.gte(0))])) as Record<
+    RequestStatus,
+    ReturnType<typeof z.int>
+  >,
+);
 
 /** RFC 9457 problem details; `errors` only for validation failures, one entry per bad field. */
 export const problem = z.object({

@@ -4,6 +4,7 @@ import { maskEmail } from '../shared/mask.ts';
 import { RequestStatus } from '../shared/status.ts';
 import { type Notifications, planOutcomeEmails } from './notifications.ts';
 import type { PartnerStore, RequestStore } from './ports.ts';
+import { countRequest, type StatusCounter } from './status-counts.ts';
 
 /**
  * The workflow's last step: whoever won the conditional write decided the status; this sends
@@ -15,12 +16,16 @@ export class Settlement {
     private readonly requests: RequestStore,
     private readonly partners: PartnerStore,
     private readonly notifications: Notifications,
+    private readonly counts: Pick<StatusCounter, 'apply'>,
   ) {}
 
   async settle(requestId: string): Promise<RequestStatus> {
     const request = await this.requests.get(requestId);
     if (!request) throw new NotFound(`Request ${requestId} does not exist`);
     if (request.status === RequestStatus.PENDING_ACTIVATION) return request.status;
+    // The close moves the request between the counters before it leaves the execution's
+    // hands (markNotified below ends the execution's work on it).
+    await countRequest(this.counts, request);
     if (request.notifiedStatus === request.status) return request.status;
     const partner = await this.partners.get(request.partnerId);
     if (!partner) throw new NotFound(`Partner ${request.partnerId} does not exist`);

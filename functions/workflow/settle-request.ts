@@ -1,11 +1,17 @@
-import { eventPublisher, notifications, partnerStore, requestStore } from '../adapters/wiring.ts';
+import {
+  eventPublisher,
+  notifications,
+  partnerStore,
+  requestStore,
+  statusCounts,
+} from '../adapters/wiring.ts';
 import { Settlement } from '../domain/settlement.ts';
 import { requiredString } from '../shared/event-fields.ts';
 import { businessMetrics } from '../shared/metrics.ts';
 import { RequestStatus } from '../shared/status.ts';
 import { taskHandler } from '../shared/task-handler.ts';
 
-const settlement = new Settlement(requestStore(), partnerStore(), notifications());
+const settlement = new Settlement(requestStore(), partnerStore(), notifications(), statusCounts());
 const events = eventPublisher();
 
 /**

@@ -1,10 +1,13 @@
-import { eventPublisher, reminderMail, requestStore } from '../adapters/wiring.ts';
+import { eventPublisher, reminderMail, requestStore, statusCounts } from '../adapters/wiring.ts';
 import { type WakePlan, wakeRequest } from '../domain/schedule.ts';
+import { countingReads } from '../domain/status-counts.ts';
 import { requiredString } from '../shared/event-fields.ts';
 import { businessMetrics } from '../shared/metrics.ts';
 import { taskHandler } from '../shared/task-handler.ts';
 
-const requests = requestStore();
+// Every read of the request brings its counters up to it: the first Wake counts a new request
+// (and one closed before its execution began), as its execution is the one that counts it.
+const requests = countingReads(requestStore(), statusCounts());
 const reminders = reminderMail();
 const events = eventPublisher();
 

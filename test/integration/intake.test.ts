@@ -477,6 +477,59 @@ describe('listing', () => {
   });
 });
 
+describe('counting', () => {
+  const STATUSES = ['PENDING_ACTIVATION', 'ACTIVE', 'DECLINED', 'CANCELLED', 'EXPIRED', 'FAILED'];
+  const listedPerStatus = async (client: PartnerClient) => {
+    const listed: Record<string, number> = {};
+    for (const status of STATUSES) {
+      let cursor: string | null = null;
+      let total = 0;
+      do {
+        const page = await client.list(
+          `?status=${status}&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        total += page.body.items.length;
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      listed[status] = total;
+    }
+    return listed;
+  };
+
+  it("counts the partner's requests per status, as many as the list has of each", async () => {
+    const counter = partnerClient(stack, stack.partnerKeys[1]);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await counter.create(validRequest())).body.id);
+    await counter.cancel(ids[0] as string);
+    await counter.cancel(ids[1] as string);
+
+    // Counted by each request's execution: a new one once it starts, a close once settled.
+    const counts = await waitFor(async () => {
+      const [answer, listed] = await Promise.all([
+        counter.call('GET', '/v1/smart-account-requests/counts'),
+        listedPerStatus(counter),
+      ]);
+      return JSON.stringify(answer.body) === JSON.stringify(listed) && answer;
+    }, 'the counts to match the lists');
+
+    expect(counts.status).toBe(200);
+    expect(Object.keys(counts.body)).toEqual(STATUSES);
+    expect(counts.body.CANCELLED).toBeGreaterThanOrEqual(2);
+    expect(counts.body.PENDING_ACTIVATION).toBeGreaterThanOrEqual(2);
+  });
+
+  it("answers 401 without a key and never counts another partner's requests", async () => {
+    const stranger = partnerClient(stack, 'sak_not_a_key_0000000000');
+    expect((await stranger.call('GET', '/v1/smart-account-requests/counts')).status).toBe(401);
+    const before = (await otherPartner.call('GET', '/v1/smart-account-requests/counts')).body;
+    await partner.create(validRequest());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await otherPartner.call('GET', '/v1/smart-account-requests/counts')).body).toEqual(
+      before,
+    );
+  });
+});
+
 describe('service documents', () => {
   it('serves an OpenAPI 3.1 document generated from the schemas', async () => {
     const response = await fetch(`${stack.apiUrl}/openapi.json`);

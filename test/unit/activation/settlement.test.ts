@@ -14,6 +14,7 @@ import type { SmartAccountRequest } from '../../../functions/domain/smart-accoun
 import { EmailThrottled, NotFound } from '../../../functions/shared/errors.ts';
 import { logger } from '../../../functions/shared/logger.ts';
 import type { RequestStatus } from '../../../functions/shared/status.ts';
+import { InMemoryStatusCounts } from '../../support/in-memory-counts.ts';
 import {
   aRequest,
   InMemoryPartnerStore,
@@ -54,6 +55,7 @@ beforeEach(() => {
     store,
     new InMemoryPartnerStore(),
     new Notifications(new SesMailer(sesClient, 'no-reply@accounts.example')),
+    new InMemoryStatusCounts(store),
   );
 });
 
