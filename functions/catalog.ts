@@ -133,13 +133,15 @@ const open = (method: HttpMethod, path: string): Route => ({ method, path, auth:
 
 const REQUESTS = '/v1/smart-account-requests';
 const ENDPOINTS = '/v1/webhook-endpoints';
+const API_KEYS = '/v1/api-keys';
 
 export const catalog: readonly FunctionEntry[] = [
   {
     module: 'api/authorize-partner',
     load: () => import('./api/authorize-partner.ts'),
     trigger: { kind: 'authorizer' },
-    uses: { table: 'read' },
+    // readWrite: a key's lastUsedAt (at most hourly), and a legacy key's id on its first use.
+    uses: { table: 'readWrite' },
   },
   {
     module: 'api/health',
@@ -203,6 +205,12 @@ export const catalog: readonly FunctionEntry[] = [
         'PartnerStatusExpiry',
       ],
     },
+  },
+  {
+    module: 'api/count-requests',
+    load: () => import('./api/count-requests.ts'),
+    trigger: routes(partner('GET', `${REQUESTS}/counts`)),
+    uses: { table: 'read' },
   },
   {
     module: 'api/get-request',

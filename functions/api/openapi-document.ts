@@ -15,6 +15,7 @@ import {
   requestList,
   requestTimeline,
   smartAccountRequestResource,
+  statusCounts,
 } from '../domain/resource-schemas.ts';
 import {
   addEndpointInput,
@@ -162,6 +163,7 @@ export const openApiDocument = () => ({
         ['SmartAccountRequestList', requestList],
         ['RequestEvent', requestEvent],
         ['RequestTimeline', requestTimeline],
+        ['StatusCounts', statusCounts],
         ['BatchResult', batchResult],
         ['Problem', problem],
         ['WebhookEndpoint', webhookEndpointResource],
@@ -208,7 +210,9 @@ export const openApiDocument = () => ({
       },
       get: {
         operationId: 'listSmartAccountRequests',
-        summary: "List the partner's requests, newest first",
+        summary: "List the partner's requests, newest first, optionally filtered",
+        description:
+          'Filters combine. Every page holds `limit` items unless it is the last, and `nextCursor` is null exactly on the last page. Each single filter reads an index of its own, so its pages cost the same however many other requests the partner has. With `expiresBefore` (alone or with `status`) the list is ordered by `expiresAt`, latest first. A cursor belongs to the list (filters) it came from.',
         parameters: parametersOf(listRequestsQuery, 'query'),
         responses: {
           '200': jsonResponse('One page, newest first', 'SmartAccountRequestList'),
@@ -280,6 +284,18 @@ export const openApiDocument = () => ({
           '413': problemResponse('Body over 1 MiB'),
           '415': problemResponse('Not JSON'),
           '422': problemResponse('Idempotency-Key reused with another body'),
+          ...partnerErrors,
+        },
+      },
+    },
+    '/v1/smart-account-requests/counts': {
+      get: {
+        operationId: 'countSmartAccountRequests',
+        summary: "The partner's requests per status",
+        description:
+          'Exact counts, kept with every status change: a new request is counted once its execution starts (within a second), a close once it is settled.',
+        responses: {
+          '200': jsonResponse('Every status with its count', 'StatusCounts'),
           ...partnerErrors,
         },
       },
