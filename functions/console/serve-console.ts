@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { htmlSecurityHeaders } from '../http/security-headers.ts';
@@ -57,6 +58,25 @@ const asset = (body: string, contentType: string): Asset => ({
 
 const page = asset(read('index.html'), 'text/html; charset=utf-8');
 
+/**
+ * Papa Parse, the CSV upload's parser (batch-page.js imports `./papaparse.js`), read from the
+ * papaparse package: locally from node_modules, on Lambda from the copy the bundling ships
+ * beside the bundle (infra/constructs/bundling.ts), so no copy of the library lives in our
+ * sources. Its browser build is UMD, which sets `module.exports` when `module` and `exports`
+ * exist: the module below gives it both and exports what it set, which makes it an ES module
+ * that `script-src 'self'` allows without a global or a second kind of script.
+ */
+const papaparse = asset(
+  [
+    'const module = { exports: {} };',
+    'const exports = module.exports;',
+    readFileSync(createRequire(import.meta.url).resolve('papaparse/papaparse.min.js'), 'utf8'),
+    'export default module.exports;',
+    '',
+  ].join('\n'),
+  'text/javascript; charset=utf-8',
+);
+
 /** What `GET /console/{file}` serves, by extension; the page itself is only served at `/`. */
 const SERVED_TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -65,15 +85,16 @@ const SERVED_TYPES: Readonly<Record<string, string>> = {
 
 /**
  * The allow-list is the asset directory as bundled, read once: a module added there is served
- * (and shipped: the CDK bundling copies the whole directory) with nothing else to list. The
- * file name from the URL is only ever a key into this map, never part of a path.
+ * (and shipped: the CDK bundling copies the whole directory) with nothing else to list; and
+ * Papa Parse. The file name from the URL is only ever a key into this map, never part of a path.
  */
-const servedAssets: ReadonlyMap<string, Asset> = new Map(
-  readdirSync(ASSET_DIRECTORY).flatMap((file) => {
+const servedAssets: ReadonlyMap<string, Asset> = new Map([
+  ...readdirSync(ASSET_DIRECTORY).flatMap((file) => {
     const contentType = SERVED_TYPES[extname(file)];
     return contentType ? [[file, asset(read(file), contentType)] as const] : [];
   }),
-);
+  ['papaparse.js', papaparse] as const,
+]);
 
 const notFound = asset('Not found\n', 'text/plain; charset=utf-8');
 

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -97,6 +98,13 @@ describe('production bundles (esbuild, no code injection)', () => {
       expect(readdirSync(join(consoleDir, 'assets')).sort()).toEqual(
         readdirSync(CONSOLE_ASSETS).sort(),
       );
+      // Papa Parse, which serve-console reads at load through createRequire (so the load below
+      // fails without it), with its licence.
+      for (const file of ['papaparse/papaparse.min.js', 'papaparse/LICENSE']) {
+        expect(readFileSync(join(consoleDir, 'node_modules', file), 'utf8'), file).toBe(
+          readFileSync(createRequire(import.meta.url).resolve(file), 'utf8'),
+        );
+      }
 
       const loaded = loadBundles(
         Object.fromEntries(

@@ -1,4 +1,6 @@
 import { ApiClient } from './api-client.js';
+import { BatchApi } from './batch-api.js';
+import { BatchPage } from './batch-page.js';
 import { CancelDialog } from './cancel-dialog.js';
 import { byId, control } from './dom.js';
 import { RequestForm } from './form.js';
@@ -36,6 +38,16 @@ const webhooks = new WebhooksPage({
   }),
 });
 
+const batch = new BatchPage({
+  api: new BatchApi({
+    base: new URL('../v1/smart-account-requests/batch', import.meta.url).pathname,
+    key: () => session.key,
+    onUnauthorized: () => session.end(t('keyRejected')),
+  }),
+  // The list is hidden meanwhile; it shows the new requests when the partner goes back to it.
+  onCreated: () => list.showFirstPage(),
+});
+
 /** @type {Session} */
 const session = new Session({
   verify: async () => {
@@ -49,6 +61,7 @@ const session = new Session({
     list.reset();
     page.close();
     webhooks.reset();
+    batch.reset();
     showListView();
     markCurrentNav(null);
     // The next partner to sign in in this tab starts at the list, not at this one's request.
@@ -59,7 +72,9 @@ const session = new Session({
       ? byId('request-title')
       : webhooks.isOpen
         ? byId('webhooks-title')
-        : byId('accountName'),
+        : batch.isOpen
+          ? byId('batch-title')
+          : byId('accountName'),
 });
 
 const form = new RequestForm({
@@ -112,14 +127,22 @@ function showListView(shown = true) {
   byId('requests').hidden = !shown;
 }
 
+/** The navigation link of each view. */
+const navLinks = {
+  list: 'nav-requests',
+  request: 'nav-requests',
+  webhooks: 'nav-webhooks',
+  batch: 'nav-batch',
+};
+
 /**
  * The navigation names the part of the console shown (`aria-current`), for sighted and
  * screen reader users alike; a request's page belongs to the requests.
- * @param {'list' | 'request' | 'webhooks' | null} view
+ * @param {'list' | 'request' | 'webhooks' | 'batch' | null} view
  */
 function markCurrentNav(view) {
-  const current = view === 'webhooks' ? 'nav-webhooks' : view ? 'nav-requests' : null;
-  for (const id of ['nav-requests', 'nav-webhooks']) {
+  const current = view ? navLinks[view] : null;
+  for (const id of new Set(Object.values(navLinks))) {
     if (id === current) byId(id).setAttribute('aria-current', 'page');
     else byId(id).removeAttribute('aria-current');
   }
@@ -135,6 +158,15 @@ async function showRoute() {
   const route = routeOf(location.hash);
   if (!route) return;
   markCurrentNav(route.view);
+  if (route.view === 'batch') {
+    if (batch.isOpen) return;
+    webhooks.close();
+    page.close();
+    showListView(false);
+    batch.open();
+    return;
+  }
+  batch.close();
   if (route.view === 'webhooks') {
     if (webhooks.isOpen) return;
     page.close();
@@ -170,6 +202,7 @@ control('ui-language').addEventListener('change', (event) => {
   review.render();
   if (page.openId) page.render();
   webhooks.render();
+  batch.render();
 });
 
 session.resume();

@@ -1,14 +1,15 @@
 /**
  * The console's views live in the URL's hash, so back, forward and reload work without a
  * server route: `#/requests/<id>` is a request's page, `#/webhooks` the webhook endpoints,
- * `#/` (or no hash) the form and list. Any other hash is an in-page anchor (the skip link's
- * `#main`) and changes no view.
+ * `#/batch` the CSV upload, `#/` (or no hash) the form and list. Any other hash is an in-page
+ * anchor (the skip link's `#main`) and changes no view.
  */
 
-/** @typedef {{ view: 'list' } | { view: 'request', id: string } | { view: 'webhooks' }} Route */
+/** @typedef {{ view: 'list' } | { view: 'request', id: string } | { view: 'webhooks' } | { view: 'batch' }} Route */
 
 export const listHash = '#/';
 export const webhooksHash = '#/webhooks';
+export const batchHash = '#/batch';
 
 /** @param {string} id */
 export const requestHash = (id) => `#/requests/${encodeURIComponent(id)}`;
@@ -20,6 +21,7 @@ export const requestHash = (id) => `#/requests/${encodeURIComponent(id)}`;
 export function routeOf(hash) {
   if (hash === '' || hash === '#' || hash === listHash) return { view: 'list' };
   if (hash === webhooksHash) return { view: 'webhooks' };
+  if (hash === batchHash) return { view: 'batch' };
   const match = /^#\/requests\/([^/]+)$/.exec(hash);
   if (!match?.[1]) return null;
   try {

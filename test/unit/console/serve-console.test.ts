@@ -1,6 +1,8 @@
-import { readdirSync } from 'node:fs';
-import { basename, extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -236,6 +238,35 @@ describe('serve-console', () => {
       expect(script).not.toMatch(
         /\beval\s*\(|new Function\s*\(|\.(?:inner|outer)HTML\s*=|insertAdjacentHTML|document\.write/,
       );
+    });
+  });
+
+  describe('Papa Parse for the CSV upload', () => {
+    it('serves the papaparse package as an ES module whose parser works', async () => {
+      const response = await get('/console/papaparse.js');
+      expect(response.statusCode).toBe(200);
+      expect(response.headers?.['Content-Type']).toBe('text/javascript; charset=utf-8');
+      expect(response.headers?.['Content-Security-Policy']).toBe(contentSecurityPolicy);
+      expect(response.body).toContain(
+        readFileSync(createRequire(import.meta.url).resolve('papaparse/papaparse.min.js'), 'utf8'),
+      );
+      // Loaded as the browser loads it: a module, in strict mode, with no `module` of its own.
+      const directory = mkdtempSync(join(tmpdir(), 'papaparse-'));
+      const file = join(directory, 'papaparse.mjs');
+      writeFileSync(file, response.body);
+      const { default: papa } = await import(pathToFileURL(file).href).finally(() =>
+        rmSync(directory, { recursive: true }),
+      );
+      expect(papa.parse('a,b\n1,"x;y"').data).toEqual([
+        ['a', 'b'],
+        ['1', 'x;y'],
+      ]);
+      expect(papa.unparse([['=1']], { escapeFormulae: true })).toBe(`"'=1"`);
+    });
+
+    it('is the module the upload page imports by URL', async () => {
+      const page = (await get('/console/batch-page.js')).body;
+      expect(page).toContain("new URL('./papaparse.js', import.meta.url)");
     });
   });
 
