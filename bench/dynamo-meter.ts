@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Consumed, unitsOf } from './read-meter.ts';
 
 /** One DynamoDB request as the meter saw it. */
 export interface MeteredCall {
@@ -93,9 +94,8 @@ export const meterDynamoDb = (): DynamoMeter => {
           ...args,
           input: { ...args.input, ReturnConsumedCapacity: 'TOTAL' },
         });
-        const consumed = (result.output.ConsumedCapacity as { CapacityUnits?: number } | undefined)
-          ?.CapacityUnits;
-        const units = consumed ?? 0;
+        // A batch answers one ConsumedCapacity per table (an array), the others one object.
+        const units = unitsOf(result.output.ConsumedCapacity as Consumed | undefined) ?? 0;
         calls.push({
           operation,
           item,
