@@ -1,4 +1,4 @@
-/** The budgets of issues 6 and 13 and their check. Pure. */
+/** The budgets of issues 6, 13 and 14 and their check. Pure. */
 export const BUDGETS = {
   bundleBytes: 1024 * 1024,
   loadRatio: 1.5,
@@ -7,6 +7,8 @@ export const BUDGETS = {
   scans: 0,
   /** The healthy receiver's p99 beside a slow and a failing endpoint, over its p99 alone. */
   webhookP99Ratio: 1.5,
+  /** Read units of a filtered first page of 25 (bench/list-filters.ts); see docs/performance.md. */
+  listFilterPageReadUnits: 30,
 } as const;
 
 export interface BudgetCheck {
@@ -38,6 +40,13 @@ export interface BudgetInput {
     /** Sampled POSTs (every receiver, both runs) whose signature the reference package checked. */
     readonly signaturesChecked: number;
     readonly signaturesVerified: number;
+  };
+  /** The filtered first pages of the list-filter phase (bench/list-filters.ts). */
+  readonly listFilters: {
+    readonly limit: number;
+    /** How many requests the partner has: the page's cost must not follow it. */
+    readonly partnerRequests: number;
+    readonly pages: readonly { readonly query: string; readonly readUnits: number }[];
   };
 }
 
@@ -89,7 +98,23 @@ export const checkBudgets = (input: BudgetInput): BudgetCheck[] => {
     },
     webhookIsolation(input.webhooks),
     webhookCompleteness(input.webhooks),
+    listFilterPages(input.listFilters),
   ];
+};
+
+const listFilterPages = (listFilters: BudgetInput['listFilters']): BudgetCheck => {
+  const costliest = worst(listFilters.pages, (page) => page.readUnits);
+  const over = listFilters.pages.filter(
+    (page) => !(page.readUnits <= BUDGETS.listFilterPageReadUnits),
+  );
+  return {
+    name: `filtered page read units, limit ${listFilters.limit}`,
+    limit: `<= ${BUDGETS.listFilterPageReadUnits} each`,
+    measured: costliest
+      ? `max ${costliest.readUnits} (${costliest.query}) of ${listFilters.partnerRequests.toLocaleString('en-US')} requests${over.length ? `, ${over.length} of ${listFilters.pages.length} over` : ''}`
+      : 'no pages',
+    holds: listFilters.pages.length > 0 && over.length === 0,
+  };
 };
 
 const webhookIsolation = (webhooks: BudgetInput['webhooks']): BudgetCheck => {

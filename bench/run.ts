@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: cold-start proxy per Lambda bundle, API overhead against the bare work,
  * per-request cost per outcome, the sweep's read cost against settled requests, webhook
- * delivery latency beside a slow and a failing endpoint, and the budgets of issues 6 and 13. Prints a table per part and ends
+ * delivery latency beside a slow and a failing endpoint, the list filters' read cost on a
+ * partner with 50,000 requests, and the budgets of issues 6, 13 and 14. Prints a table per part and ends
  * with one SUMMARY line; exits 1 when a budget does not hold. `--json <file>` also writes
  * every figure. See docs/performance.md.
  */
@@ -13,6 +14,8 @@ import { checkBudgets } from './budgets.ts';
 import { bundleHandlers, bundleReference, loadBundlePlan, PROJECT_ROOT } from './bundles.ts';
 import { measureLoads } from './cold-start.ts';
 import { measureCosts } from './cost.ts';
+import { LIST_FILTER_SETTINGS, measureListFilters } from './list-filters.ts';
+import { listFilterBudgetInput, listFiltersSection } from './list-filters-report.ts';
 import { describeMachine, machine } from './machine.ts';
 import {
   apiRatio,
@@ -40,6 +43,8 @@ const SETTINGS = {
   activationTimeoutSeconds: 6,
   /** Issue 13: events to a healthy receiver alone and beside a slow and a failing one. */
   webhooks: WEBHOOK_SETTINGS,
+  /** Issue 14: filtered list pages of a partner with 50,000 requests, before and after. */
+  listFilters: LIST_FILTER_SETTINGS,
 } as const;
 
 const jsonFile = (() => {
@@ -96,6 +101,10 @@ try {
   phaseDone('webhooks');
   console.log(`${webhookSection(webhooks)}\n`);
 
+  const listFilters = await measureListFilters(SETTINGS.listFilters);
+  phaseDone('listFilters');
+  console.log(`${listFiltersSection(listFilters)}\n`);
+
   const scans = await scansUnder(join(PROJECT_ROOT, 'functions'), PROJECT_ROOT);
   const activated = cost.outcomes.find(({ measurement }) => measurement.outcome === 'activated');
   const checks = checkBudgets({
@@ -108,6 +117,7 @@ try {
     activatedTransitions: activated?.usage.stateTransitions ?? Number.POSITIVE_INFINITY,
     scans: scans.length,
     webhooks: webhookBudgetInput(webhooks),
+    listFilters: listFilterBudgetInput(listFilters),
   });
   console.log(budgetSection(checks));
   for (const scan of scans) console.log(`   Scan: ${scan.file}:${scan.line}: ${scan.text}`);
@@ -133,6 +143,7 @@ try {
           cost,
           sweep,
           webhooks,
+          listFilters,
           checks,
           scans,
         },

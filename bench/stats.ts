@@ -49,3 +49,18 @@ export const interleavedOrder = <T>(targets: readonly T[], rounds: number): T[] 
   }
   return order;
 };
+
+/** p50, p95 and the slowest of a set of timings, with how many there were. */
+export interface Latency {
+  readonly n: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+}
+
+export const latencyOf = (samples: readonly number[]): Latency => ({
+  n: samples.length,
+  p50: percentile(samples, 50),
+  p95: percentile(samples, 95),
+  max: percentile(samples, 100),
+});

@@ -18,6 +18,14 @@ const within = {
     signaturesChecked: 80,
     signaturesVerified: 80,
   },
+  listFilters: {
+    limit: 25,
+    partnerRequests: 50_000,
+    pages: [
+      { query: '?status=CANCELLED&limit=25', readUnits: 5.5 },
+      { query: '?status=ACTIVE&limit=25', readUnits: BUDGETS.listFilterPageReadUnits },
+    ],
+  },
 };
 
 describe('checkBudgets', () => {
@@ -82,5 +90,26 @@ describe('checkBudgets', () => {
     expect(completeness({ duplicates: 1 })?.holds).toBe(false);
     expect(completeness({ signaturesVerified: 79 })?.holds).toBe(false);
     expect(completeness({ signaturesChecked: 0, signaturesVerified: 0 })?.holds).toBe(false);
+  });
+
+  it('holds every filtered page of 25 to a fixed number of read units, whatever the partner has', () => {
+    const pages = (readUnits: number[]) =>
+      checkBudgets({
+        ...within,
+        listFilters: {
+          ...within.listFilters,
+          pages: readUnits.map((units, index) => ({ query: `?q${index}`, readUnits: units })),
+        },
+      }).find((check) => check.name === 'filtered page read units, limit 25');
+    expect(pages([5.5, 30])).toMatchObject({
+      holds: true,
+      measured: 'max 30 (?q1) of 50,000 requests',
+    });
+    expect(pages([30.5, 14, 165])).toMatchObject({
+      holds: false,
+      measured: 'max 165 (?q2) of 50,000 requests, 2 of 3 over',
+    });
+    expect(pages([Number.NaN])?.holds).toBe(false);
+    expect(pages([])).toMatchObject({ holds: false, measured: 'no pages' });
   });
 });

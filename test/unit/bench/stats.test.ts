@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { interleavedOrder, mean, median, percentile, ratio } from '../../../bench/stats.ts';
+import {
+  interleavedOrder,
+  latencyOf,
+  mean,
+  median,
+  percentile,
+  ratio,
+} from '../../../bench/stats.ts';
 
 describe('percentile', () => {
   it('interpolates between closest ranks', () => {
@@ -57,5 +64,16 @@ describe('interleavedOrder', () => {
 
   it('is empty for no rounds', () => {
     expect(interleavedOrder(['a'], 0)).toEqual([]);
+  });
+});
+
+describe('latencyOf', () => {
+  it('gives p50, p95 and the slowest of the samples, and how many', () => {
+    const samples = Array.from({ length: 21 }, (_, i) => 20 - i);
+    expect(latencyOf(samples)).toEqual({ n: 21, p50: 10, p95: 19, max: 20 });
+  });
+
+  it('refuses no samples', () => {
+    expect(() => latencyOf([])).toThrow('No samples');
   });
 });
