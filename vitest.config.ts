@@ -9,6 +9,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const FRESH_MODULES = [
   'test/unit/api/create-request.test.ts',
   'test/unit/api/webhook-endpoints.test.ts',
+  'test/unit/api/api-keys.test.ts',
   'test/unit/activation/ses-feedback.test.ts',
   'test/unit/adapters/activation-secret.test.ts',
   'test/unit/observability/*.test.ts',

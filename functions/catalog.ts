@@ -110,6 +110,8 @@ export interface Uses {
   readonly deliveries?: true;
   /** Plans delivery retries from WEBHOOK_RETRY_SECONDS. */
   readonly webhookRetries?: true;
+  /** Flushes the stage's authorizer cache (FlushStageAuthorizersCache: apigateway:DELETE). */
+  readonly authorizerCache?: true;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: every handler takes its own event and result types
@@ -379,6 +381,26 @@ export const catalog: readonly FunctionEntry[] = [
     // Reopens the delivery and starts it again.
     uses: { table: 'readWrite', deliveries: true },
   },
+  {
+    module: 'api/api-keys/list-keys',
+    load: () => import('./api/api-keys/list-keys.ts'),
+    trigger: routes(partner('GET', API_KEYS)),
+    uses: { table: 'read' },
+  },
+  {
+    module: 'api/api-keys/create-key',
+    load: () => import('./api/api-keys/create-key.ts'),
+    trigger: routes(partner('POST', API_KEYS)),
+    // readWrite: the key's items and its id in the profile's set.
+    uses: { table: 'readWrite' },
+  },
+  {
+    module: 'api/api-keys/revoke-key',
+    load: () => import('./api/api-keys/revoke-key.ts'),
+    trigger: routes(partner('DELETE', `${API_KEYS}/{id}`)),
+    // The key answers 401 from the next request on: the cached Allow is flushed.
+    uses: { table: 'readWrite', authorizerCache: true },
+  },
 ];
 
 /**
@@ -398,6 +420,7 @@ export const SETTINGS_OF_USE = {
   events: ['EVENT_BUS_NAME'],
   deliveries: ['DELIVERY_STATE_MACHINE_ARN'],
   webhookRetries: ['WEBHOOK_RETRY_SECONDS'],
+  authorizerCache: ['REST_API_ID', 'STAGE_NAME'],
 } as const satisfies Record<keyof Uses, readonly string[]>;
 
 export type SettingName = (typeof SETTINGS_OF_USE)[keyof Uses][number];

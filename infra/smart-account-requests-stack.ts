@@ -23,7 +23,7 @@ import {
   type SettingName,
   settingsOf,
 } from '../functions/catalog.ts';
-import { grantUses } from './constructs/access-grants.ts';
+import { authorizerCacheArn, grantUses } from './constructs/access-grants.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { type CodeForModule, HandlerFunction } from './constructs/handler-function.ts';
 import { MailSending } from './constructs/mail-sending.ts';
@@ -173,6 +173,10 @@ export class SmartAccountRequestsStack extends Stack {
       EVENT_BUS_NAME: eventBus.eventBusName,
       DELIVERY_STATE_MACHINE_ARN: deliveryWorkflow.stateMachine.stateMachineArn,
       WEBHOOK_RETRY_SECONDS: settings.webhookRetrySeconds.join(','),
+      // The API's id and the stage's name as a string, not the Stage: the stage depends on the
+      // deployment, which depends on the methods, which depend on these functions.
+      REST_API_ID: api.restApi.restApiId,
+      STAGE_NAME: settings.stageName,
     };
     const grantable = {
       eventBus,
@@ -181,6 +185,7 @@ export class SmartAccountRequestsStack extends Stack {
       stateMachine: workflow.stateMachine,
       mail,
       activationSecret,
+      authorizerCacheArn: authorizerCacheArn(api.restApi.restApiId, settings.stageName),
     };
     for (const entry of entries) {
       const fn = functionOf(entry.module);

@@ -15,7 +15,7 @@ import { DEFAULT_REMINDER_OFFSETS_SECONDS } from '../functions/domain/reminders.
 import { DEFAULT_WEBHOOK_RETRY_SECONDS } from '../functions/domain/webhook-retries.ts';
 import { DEFAULT_ACTIVATION_TIMEOUT_SECONDS } from '../functions/shared/config.ts';
 import { createTableInput } from '../infra/table-schema.ts';
-import { createApiGateway } from './api-gateway.ts';
+import { createApiGateway, LOCAL_REST_API_ID, LOCAL_STAGE_NAME } from './api-gateway.ts';
 import type { LocalData } from './data-dir.ts';
 import { createLocalEventBus, type LocalBusEntry } from './event-bus.ts';
 import { FaultInjector } from './faults.ts';
@@ -138,6 +138,8 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     'GET /_local/events': () => ({ items: bus.entries().map((entry) => entry.detail) }),
   });
   const apiPort = await listen(api.server, options.port ?? 0);
+  const managementPort = await listen(api.management, 0);
+  servers.push(api.management);
   const apiUrl = `http://${LOOPBACK}:${apiPort}`;
   const activationTimeoutSeconds =
     options.activationTimeoutSeconds ?? DEFAULT_ACTIVATION_TIMEOUT_SECONDS;
@@ -190,6 +192,10 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
     AWS_ENDPOINT_URL_SFN: faults?.url('sfn') ?? `http://${LOOPBACK}:${sfnPort}`,
     AWS_ENDPOINT_URL_SESV2: faults?.url('ses') ?? `http://${LOOPBACK}:${sesPort}`,
     AWS_ENDPOINT_URL_EVENTBRIDGE: `http://${LOOPBACK}:${busPort}`,
+    // A revoked key's cache flush goes to the local gateway (local/api-gateway.ts).
+    AWS_ENDPOINT_URL_API_GATEWAY: `http://${LOOPBACK}:${managementPort}`,
+    REST_API_ID: LOCAL_REST_API_ID,
+    STAGE_NAME: LOCAL_STAGE_NAME,
     EVENT_BUS_NAME: LOCAL_EVENT_BUS_NAME,
     // Lets a receiver on this machine (http, loopback) be tested; never set on AWS.
     WEBHOOK_ALLOW_LOCAL: 'true',
@@ -238,7 +244,16 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
   // Loaded only now: through the adapters it loads the handlers' logger and metrics, which
   // read their settings above when they are built.
   const { seedPartners } = await import('./seed-partners.ts');
-  await seedPartners(partnerKeys);
+  const seeded = await seedPartners(partnerKeys);
+  seeded.forEach((outcome, index) => {
+    // A kept table remembers what the partner did with its keys; the environment does not win.
+    if (outcome !== 'seeded') {
+      console.warn(
+        `LOCAL_PARTNER_KEYS: key ${index + 1} is not a key of local-partner-${index + 1} ` +
+          `(${outcome === 'taken' ? 'it is an earlier partner’s' : 'revoked, or the partner was seeded with another key'}): it answers 401.`,
+      );
+    }
+  });
   client.destroy();
   const sweep = (sweepOptions: { everything?: boolean } = {}) =>
     invokeHandler(SWEEP_MODULE, {

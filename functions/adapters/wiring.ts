@@ -14,11 +14,13 @@ import { webhookFanOut } from '../domain/webhook-delivery.ts';
 import { config } from '../shared/config.ts';
 import { activationSecret } from './activation-secret.ts';
 import {
+  createApiGatewayClient,
   createDocumentClient,
   createEventBridgeClient,
   createSesClient,
   createSfnClient,
 } from './clients.ts';
+import { DynamoApiKeys } from './dynamo-api-keys.ts';
 import { DynamoAttemptLimiter } from './dynamo-attempt-limiter.ts';
 import { DynamoDeliveries } from './dynamo-deliveries.ts';
 import { DynamoDomainLocks } from './dynamo-domain-locks.ts';
@@ -30,6 +32,7 @@ import { DynamoStatusCounts } from './dynamo-status-counts.ts';
 import { DynamoSweepStore } from './dynamo-sweep-store.ts';
 import { DynamoWebhookEndpoints } from './dynamo-webhook-endpoints.ts';
 import { EventBridgeBus } from './event-bus.ts';
+import { GatewayAuthorizerCache } from './gateway-authorizer-cache.ts';
 import { SesMailer } from './ses-mailer.ts';
 import { SfnDeliveryStarter } from './sfn-delivery-starter.ts';
 import { SfnWorkflow } from './sfn-workflow.ts';
@@ -52,6 +55,16 @@ export const domainLocks = (): DynamoDomainLocks =>
 
 export const partnerStore = (): DynamoPartnerStore =>
   new DynamoPartnerStore(documents(), config.tableName());
+
+/** The partners' API keys (functions/domain/api-keys.ts). */
+export const apiKeys = (): DynamoApiKeys => new DynamoApiKeys(documents(), config.tableName());
+
+/** The stage's authorizer cache, flushed when a key is revoked. */
+export const authorizerCache = (): GatewayAuthorizerCache =>
+  new GatewayAuthorizerCache(createApiGatewayClient(), () => ({
+    restApiId: config.restApiId(),
+    stageName: config.stageName(),
+  }));
 
 export const idempotencyStore = (): DynamoIdempotencyStore =>
   new DynamoIdempotencyStore(documents(), config.tableName());

@@ -1,9 +1,9 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { partnerStore } from '../adapters/wiring.ts';
-import { sha256 } from '../shared/crypto.ts';
+import { apiKeys } from '../adapters/wiring.ts';
+import { authenticate } from '../domain/api-key-management.ts';
 import { observedHandler } from '../shared/observability.ts';
 
-const partners = partnerStore();
+const keys = apiKeys();
 
 const bearerKey = (event: APIGatewayRequestAuthorizerEvent): string | undefined => {
   const header = event.headers?.Authorization ?? event.headers?.authorization;
@@ -12,14 +12,15 @@ const bearerKey = (event: APIGatewayRequestAuthorizerEvent): string | undefined 
 };
 
 /**
- * REQUEST authorizer: Bearer key -> partner. API Gateway caches the answer per key, so the
- * policy allows the whole API rather than the one method that happened to ask first.
- * Throwing "Unauthorized" is API Gateway's way to answer 401.
+ * REQUEST authorizer: Bearer key -> partner (functions/domain/api-key-management.ts). API
+ * Gateway caches the answer per key, so the policy allows the whole API rather than the one
+ * method that happened to ask first; a revoke flushes that cache. Throwing "Unauthorized" is API
+ * Gateway's way to answer 401.
  */
 export const handler = observedHandler(
   async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     const key = bearerKey(event);
-    const partner = key ? await partners.findByApiKeyHash(sha256(key)) : undefined;
+    const partner = key ? (await authenticate(keys, key))?.partner : undefined;
     if (!partner) throw new Error('Unauthorized');
     const [arnPrefix, stage] = event.methodArn.split('/');
     return {

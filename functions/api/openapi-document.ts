@@ -1,5 +1,11 @@
 import * as z from 'zod/mini';
 import {
+  apiKeyList,
+  apiKeyResource,
+  apiKeyWithSecret,
+  createApiKeyInput,
+} from '../domain/api-key-schemas.ts';
+import {
   correctRequestInput,
   createBatchInput,
   createRequestHeaders,
@@ -129,6 +135,14 @@ const eventIdParameter = {
 
 const noSuchEndpoint = { '404': problemResponse('No such webhook endpoint for this partner') };
 
+const apiKeyIdParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'The key id (`key_…`) the list or the create answered with; never the key itself.',
+  schema: { type: 'string' },
+};
+
 /** OpenAPI 3.1 (JSON Schema 2020-12) generated from the same zod schemas the handlers validate with. */
 export const openApiDocument = () => ({
   openapi: '3.1.0',
@@ -157,6 +171,7 @@ export const openApiDocument = () => ({
         ['CorrectSmartAccountRequest', correctRequestInput],
         ['CreateSmartAccountRequestBatch', createBatchInput],
         ['AddWebhookEndpoint', addEndpointInput],
+        ['CreateApiKey', createApiKeyInput],
       ]),
       ...componentsOf('output', [
         ['SmartAccountRequest', smartAccountRequestResource],
@@ -171,6 +186,9 @@ export const openApiDocument = () => ({
         ['WebhookEndpointList', webhookEndpointList],
         ['WebhookDelivery', deliveryResource],
         ['WebhookDeliveryList', deliveryList],
+        ['ApiKey', apiKeyResource],
+        ['ApiKeyWithSecret', apiKeyWithSecret],
+        ['ApiKeyList', apiKeyList],
       ]),
     },
   },
@@ -435,6 +453,49 @@ export const openApiDocument = () => ({
         responses: {
           '202': jsonResponse('On its way again', 'WebhookDelivery'),
           '404': problemResponse('No such webhook endpoint, or no such delivery for it'),
+          ...partnerErrors,
+        },
+      },
+    },
+    '/v1/api-keys': {
+      get: {
+        operationId: 'listApiKeys',
+        summary: "List the partner's API keys, without the keys themselves",
+        responses: {
+          '200': jsonResponse('Every key, oldest first', 'ApiKeyList'),
+          ...partnerErrors,
+        },
+      },
+      post: {
+        operationId: 'createApiKey',
+        summary: 'Create an API key; the key is shown only in this answer',
+        description:
+          'Only the key’s SHA-256 is stored: store the key from this answer, nobody can show it again. At most 5 keys per partner.',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: schemaRef('CreateApiKey') } },
+        },
+        responses: {
+          '201': jsonResponse('Created, with the key', 'ApiKeyWithSecret'),
+          '400': problemResponse('Invalid label'),
+          '409': problemResponse('The partner has 5 keys already'),
+          '413': problemResponse('Body larger than 64 KiB'),
+          '415': problemResponse('Body is not JSON'),
+          ...partnerErrors,
+        },
+      },
+    },
+    '/v1/api-keys/{id}': {
+      delete: {
+        operationId: 'revokeApiKey',
+        summary: 'Revoke an API key: it answers 401 from the next request on',
+        description:
+          'The authorizer’s cache is flushed, so a key used a moment ago is refused at once. The partner’s last key cannot be revoked: create another first.',
+        parameters: [apiKeyIdParameter],
+        responses: {
+          '204': { description: 'Revoked' },
+          '404': problemResponse('No such API key for this partner'),
+          '409': problemResponse('The partner’s only key'),
           ...partnerErrors,
         },
       },

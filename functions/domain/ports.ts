@@ -1,4 +1,5 @@
 import type { RequestStatus } from '../shared/status.ts';
+import type { IssuedKey } from './api-keys.ts';
 import type { DomainLock } from './domain-lock.ts';
 import type { CloseGuard } from './lifecycle.ts';
 import type { RequestFilter } from './request-filters.ts';
@@ -18,9 +19,12 @@ export interface Partner {
 }
 
 export interface PartnerStore {
-  findByApiKeyHash(keyHash: string): Promise<Partner | undefined>;
   get(partnerId: string): Promise<Partner | undefined>;
-  create(partner: Partner, keyHash: string): Promise<void>;
+  /**
+   * Creates a partner with its first API key (functions/domain/api-keys.ts); false when the
+   * partner exists already, which is left as it is.
+   */
+  create(partner: Partner, firstKey: Pick<IssuedKey, 'record' | 'keyHash'>): Promise<boolean>;
 }
 
 export interface CloseOutcome {

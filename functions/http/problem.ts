@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { $ZodError } from 'zod/v4/core';
 import {
+  ApiKeyLimitReached,
   Dependency,
   DependencyUnavailable,
   DomainTaken,
@@ -8,6 +9,7 @@ import {
   type FieldError,
   IdempotencyInProgress,
   IdempotencyKeyReused,
+  LastApiKey,
   NotFound,
   NotPending,
   PayloadTooLarge,
@@ -42,6 +44,8 @@ const PLAIN_PROBLEMS: readonly [
   [DomainTaken, 'domain-taken', 'Domain taken', 409],
   [NotPending, 'not-pending', 'Not pending', 409],
   [EndpointLimitReached, 'endpoint-limit-reached', 'Endpoint limit reached', 409],
+  [ApiKeyLimitReached, 'api-key-limit-reached', 'API key limit reached', 409],
+  [LastApiKey, 'last-api-key', 'Last API key', 409],
   [PayloadTooLarge, 'payload-too-large', 'Payload too large', 413],
   [UnsupportedMediaType, 'unsupported-media-type', 'Unsupported media type', 415],
   [IdempotencyKeyReused, 'idempotency-key-reused', 'Idempotency-Key reused', 422],
@@ -59,6 +63,8 @@ export const RETRY_AFTER_SECONDS: Readonly<Record<Dependency, number>> = {
   [Dependency.WORKFLOW]: 2,
   [Dependency.EMAIL]: 1,
   [Dependency.EVENTS]: 1,
+  // A management call, throttled per account like Step Functions' (the SDK has retried).
+  [Dependency.GATEWAY]: 2,
 };
 
 export const retryAfterFor = (error: DependencyUnavailable): number =>

@@ -50,6 +50,9 @@ export const config = {
   sweepPeriodSeconds: () => integer('SWEEP_INTERVAL_SECONDS', 300),
   activationSecretValue: () => process.env.ACTIVATION_SECRET || undefined,
   activationSecretArn: () => process.env.ACTIVATION_SECRET_ARN || undefined,
+  /** The REST API and stage whose authorizer cache a revoked key is flushed from. */
+  restApiId: () => required('REST_API_ID'),
+  stageName: () => required('STAGE_NAME'),
   /** Webhooks may also go to http:// and loopback: set by `npm start` only, never by the CDK. */
   webhookAllowLocal: () => process.env.WEBHOOK_ALLOW_LOCAL === 'true',
 } as const;

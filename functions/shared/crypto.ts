@@ -19,6 +19,9 @@ export const newEndpointId = (): string => `whe_${ulid()}`;
 
 export const newPartnerId = (): string => `ptn_${ulid()}`;
 
+/** A partner's API key's id, shown in its list and used to revoke it (never the key itself). */
+export const newApiKeyId = (): string => `key_${ulid()}`;
+
 export const newErrorId = (): string => `err_${ulid()}`;
 
 /** 128 random bits per request; together with the server secret it yields the activation code. */

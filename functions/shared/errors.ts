@@ -52,6 +52,16 @@ export class EndpointLimitReached extends AppError {
   override readonly name = 'EndpointLimitReached';
 }
 
+/** 409: the partner has as many API keys as allowed. */
+export class ApiKeyLimitReached extends AppError {
+  override readonly name = 'ApiKeyLimitReached';
+}
+
+/** 409: revoking this key would leave the partner without any. */
+export class LastApiKey extends AppError {
+  override readonly name = 'LastApiKey';
+}
+
 /** 409: the request is not PENDING_ACTIVATION any more (cancel, resend). */
 export class NotPending extends AppError {
   override readonly name = 'NotPending';
@@ -91,6 +101,8 @@ export const Dependency = {
   WORKFLOW: 'StepFunctions',
   EMAIL: 'SES',
   EVENTS: 'EventBridge',
+  /** API Gateway's management API: flushing the authorizer cache after a revoke. */
+  GATEWAY: 'APIGateway',
 } as const;
 export type Dependency = (typeof Dependency)[keyof typeof Dependency];
 

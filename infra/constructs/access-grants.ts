@@ -1,3 +1,4 @@
+import { Aws } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -39,7 +40,16 @@ export interface GrantableResources {
   readonly activationSecret: secretsmanager.ISecret;
   readonly eventBus: events.IEventBus;
   readonly deliveryMachine: sfn.StateMachine;
+  /** The stage's authorizer cache (authorizerCacheArn). */
+  readonly authorizerCacheArn: string;
 }
+
+/**
+ * What FlushStageAuthorizersCache is authorized against: `apigateway:DELETE` on the stage's
+ * `cache/authorizers` path, and nothing else of the API.
+ */
+export const authorizerCacheArn = (restApiId: string, stageName: string): string =>
+  `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/restapis/${restApiId}/stages/${stageName}/cache/authorizers`;
 
 /** An index by exact ARN: a query on it is authorized against the index, not the table. */
 export const indexArnOf = (table: dynamodb.ITable, index: TableIndex): string =>
@@ -88,4 +98,11 @@ export const grantUses = (
   // events:PutEvents on this one bus.
   if (uses.events) resources.eventBus.grantPutEventsTo(grantee);
   if (uses.deliveries) resources.deliveryMachine.grants.startExecution(grantee);
+  if (uses.authorizerCache) {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['apigateway:DELETE'],
+      resourceArns: [resources.authorizerCacheArn],
+    });
+  }
 };

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPartnerStore } from '../../functions/adapters/dynamo-partner-store.ts';
-import { sha256 } from '../../functions/shared/crypto.ts';
+import { issueKey } from '../../functions/domain/api-key-management.ts';
 import type { FaultInjector } from '../../local/faults.ts';
 import type { RunningStack } from '../../local/stack.ts';
 import { createPending, decide, headingOf, type Pending } from '../support/customer.ts';
@@ -55,14 +54,14 @@ beforeAll(async () => {
   stack = await startTestStack({ faults: true, activationTimeoutSeconds: TIMEOUT_SECONDS });
   faults = stack.faults as FaultInjector;
   // A partner is created by an operator (npm run partner); its name is as untrusted as the rest.
-  const key = `sak_${randomBytes(32).toString('base64url')}`;
+  const firstKey = issueKey('ptn_evil', 'First key');
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoUrl }));
   await new DynamoPartnerStore(documents, stack.tableName).create(
     { id: 'ptn_evil', name: HOSTILE_PARTNER_NAME, contactEmail: EVIL_CONTACT },
-    sha256(key),
+    firstKey,
   );
   documents.destroy();
-  evil = partnerClient(stack, key);
+  evil = partnerClient(stack, firstKey.key);
 });
 
 afterAll(async () => {

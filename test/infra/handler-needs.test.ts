@@ -38,6 +38,7 @@ const SERVICE_OF_CLIENT: Readonly<Record<string, string>> = {
   'client-dynamodb': 'dynamodb',
   'client-sfn': 'states',
   'client-sesv2': 'ses',
+  'client-api-gateway': 'apigateway',
 };
 
 const bundleOf = async (module: string): Promise<Bundle> => {
@@ -60,7 +61,9 @@ const bundleOf = async (module: string): Promise<Bundle> => {
   );
   const actions = new Set(
     [...inputs].flatMap((path) => {
-      const match = /@aws-sdk\/(client-[a-z0-9]+)\/dist-es\/commands\/(\w+)Command\.js$/.exec(path);
+      const match = /@aws-sdk\/(client-[a-z0-9-]+)\/dist-es\/commands\/(\w+)Command\.js$/.exec(
+        path,
+      );
       const service = match && SERVICE_OF_CLIENT[match[1] as string];
       return service ? [`${service}:${match[2]}`] : [];
     }),
@@ -168,6 +171,19 @@ describe("each bundle's needs match its catalog entry", () => {
     expect(usesService(module, 'ses')).toBe(mail === true);
     if (mail) expect(bundle(module).actions.has('ses:SendEmail')).toBe(true);
   });
+
+  it.each(modules)(
+    "%s calls API Gateway's management API exactly if its entry says so",
+    (module) => {
+      const { authorizerCache } = entryOf(module).uses;
+      expect(usesService(module, 'apigateway')).toBe(authorizerCache === true);
+      if (authorizerCache) {
+        expect([...bundle(module).actions].filter((a) => a.startsWith('apigateway:'))).toEqual([
+          'apigateway:FlushStageAuthorizersCache',
+        ]);
+      }
+    },
+  );
 
   it.each(modules)('%s reads the activation secret exactly if its entry says so', (module) => {
     const readsSecret = bundle(module).inputs.has('functions/adapters/activation-secret.ts');

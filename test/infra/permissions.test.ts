@@ -44,6 +44,8 @@ const sesArn = (resource: string): string =>
   `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:${resource}`;
 const senderIdentityArn = sesArn(`identity/<${idOf('AWS::SES::EmailIdentity')}>`);
 const configurationSetArn = sesArn(`configuration-set/<${idOf('AWS::SES::ConfigurationSet')}>`);
+/** Only the stage's authorizer cache: FlushStageAuthorizersCache, nothing else of the API. */
+const authorizerCacheArn = `arn:<AWS::Partition>:apigateway:<AWS::Region>::/restapis/<${idOf('AWS::ApiGateway::RestApi')}>/stages/prod/cache/authorizers`;
 
 /**
  * What each catalog use means in IAM: the one mapping every function's policy is checked
@@ -97,6 +99,7 @@ const expectedGrants = (entry: FunctionEntry): string[] => {
       : []),
     ...(uses.events ? on(eventBusArn, ['events:PutEvents']) : []),
     ...(uses.deliveries ? on(deliveryMachineArn, ['states:StartExecution']) : []),
+    ...(uses.authorizerCache ? on(authorizerCacheArn, ['apigateway:DELETE']) : []),
     // SES feedback that failed processing goes to its dead-letter queue.
     ...(trigger.kind === 'event'
       ? on(feedbackQueueArn, ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'])
@@ -230,6 +233,13 @@ describe('least privilege (functions/catalog.ts uses)', () => {
     expect(template.toJSON().Outputs.StateMachineArn.Value).toEqual({
       Ref: machineId('Workflow'),
     });
+  });
+
+  it('flushes the authorizer cache only from the revoke of an API key', () => {
+    expect(modulesWith('apigateway:DELETE')).toEqual(['api/api-keys/revoke-key']);
+    expect(actionsOf(allStatements()).filter((action) => action.startsWith('apigateway:'))).toEqual(
+      ['apigateway:DELETE'],
+    );
   });
 
   it('sends mail only from the functions that mail, reads the secret only where links are built', () => {

@@ -316,13 +316,11 @@ export class InMemoryDomainLocks implements DomainLocks {
 export class InMemoryPartnerStore implements PartnerStore {
   constructor(private readonly partners: readonly Partner[] = [PARTNER]) {}
 
-  async findByApiKeyHash(): Promise<Partner | undefined> {
-    return undefined;
-  }
-
   async get(partnerId: string): Promise<Partner | undefined> {
     return this.partners.find((partner) => partner.id === partnerId);
   }
 
-  async create(): Promise<void> {}
+  async create(): Promise<boolean> {
+    return true;
+  }
 }
