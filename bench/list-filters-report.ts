@@ -22,7 +22,9 @@ const pageCells = (page: PageMeasurement) => [
   page.nextCursor ? 'yes' : 'null',
   `${page.queries} + ${page.batchGets}`,
   thousands(page.evaluated),
-  units(page.readUnits),
+  page.batchGets > 0
+    ? `${units(page.readUnits)} = ${units(page.queryUnits)} + ${units(page.batchGetUnits)}`
+    : units(page.readUnits),
   ms(page.latencyMs.p50),
   ms(page.latencyMs.p95),
 ];
@@ -56,7 +58,7 @@ export const listFiltersSection = (result: ListFiltersResult): string => {
         'cursor',
         'Query + BatchGet',
         'evaluated',
-        'read units',
+        'read units (Query + BatchGet)',
         'p50 ms',
         'p95 ms',
         'API p50',

@@ -114,14 +114,25 @@ export interface ReadTotals {
   readonly queries: number;
   readonly batchGets: number;
   readonly readUnits: number;
+  /** Of `readUnits`: the Queries' and the BatchGetItems' share. */
+  readonly queryUnits: number;
+  readonly batchGetUnits: number;
   /** Items the reads evaluated (index entries and items by key). */
   readonly evaluated: number;
 }
 
-export const readTotals = (reads: readonly MeteredRead[]): ReadTotals => ({
-  calls: reads.length,
-  queries: reads.filter((read) => read.operation === 'Query').length,
-  batchGets: reads.filter((read) => read.operation === 'BatchGetItem').length,
-  readUnits: reads.reduce((sum, read) => sum + read.readUnits, 0),
-  evaluated: reads.reduce((sum, read) => sum + read.evaluated, 0),
-});
+export const readTotals = (reads: readonly MeteredRead[]): ReadTotals => {
+  const of = (operation: MeteredRead['operation']) =>
+    reads.filter((read) => read.operation === operation);
+  const unitsIn = (some: readonly MeteredRead[]) =>
+    some.reduce((sum, read) => sum + read.readUnits, 0);
+  return {
+    calls: reads.length,
+    queries: of('Query').length,
+    batchGets: of('BatchGetItem').length,
+    readUnits: unitsIn(reads),
+    queryUnits: unitsIn(of('Query')),
+    batchGetUnits: unitsIn(of('BatchGetItem')),
+    evaluated: reads.reduce((sum, read) => sum + read.evaluated, 0),
+  };
+};

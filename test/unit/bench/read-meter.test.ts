@@ -73,6 +73,14 @@ describe('readTotals', () => {
         { operation: 'Query', readUnits: 0.5, evaluated: 26, returned: 26 },
         { operation: 'BatchGetItem', readUnits: 13, evaluated: 26, returned: 26 },
       ]),
-    ).toEqual({ calls: 2, queries: 1, batchGets: 1, readUnits: 13.5, evaluated: 52 });
+    ).toEqual({
+      calls: 2,
+      queries: 1,
+      batchGets: 1,
+      readUnits: 13.5,
+      queryUnits: 0.5,
+      batchGetUnits: 13,
+      evaluated: 52,
+    });
   });
 });
