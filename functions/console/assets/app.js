@@ -1,4 +1,6 @@
 import { ApiClient } from './api-client.js';
+import { ApiKeysApi } from './api-keys-api.js';
+import { ApiKeysPage } from './api-keys-page.js';
 import { BatchApi } from './batch-api.js';
 import { BatchPage } from './batch-page.js';
 import { CancelDialog } from './cancel-dialog.js';
@@ -48,6 +50,16 @@ const batch = new BatchPage({
   onCreated: () => list.showFirstPage(),
 });
 
+const apiKeys = new ApiKeysPage({
+  api: new ApiKeysApi({
+    base: new URL('../v1/api-keys', import.meta.url).pathname,
+    key: () => session.key,
+    // A 401 right after a revoke: the key revoked was the one this console is signed in with.
+    onUnauthorized: () => session.end(t(apiKeys.justRevoked ? 'ownKeyRevoked' : 'keyRejected')),
+  }),
+  sessionKey: () => session.key,
+});
+
 /** @type {Session} */
 const session = new Session({
   verify: async () => {
@@ -62,6 +74,7 @@ const session = new Session({
     page.close();
     webhooks.reset();
     batch.reset();
+    apiKeys.reset();
     showListView();
     markCurrentNav(null);
     // The next partner to sign in in this tab starts at the list, not at this one's request.
@@ -74,7 +87,9 @@ const session = new Session({
         ? byId('webhooks-title')
         : batch.isOpen
           ? byId('batch-title')
-          : byId('accountName'),
+          : apiKeys.isOpen
+            ? byId('api-keys-title')
+            : byId('accountName'),
 });
 
 const form = new RequestForm({
@@ -133,12 +148,13 @@ const navLinks = {
   request: 'nav-requests',
   webhooks: 'nav-webhooks',
   batch: 'nav-batch',
+  apiKeys: 'nav-api-keys',
 };
 
 /**
  * The navigation names the part of the console shown (`aria-current`), for sighted and
  * screen reader users alike; a request's page belongs to the requests.
- * @param {'list' | 'request' | 'webhooks' | 'batch' | null} view
+ * @param {'list' | 'request' | 'webhooks' | 'batch' | 'apiKeys' | null} view
  */
 function markCurrentNav(view) {
   const current = view ? navLinks[view] : null;
@@ -158,6 +174,16 @@ async function showRoute() {
   const route = routeOf(location.hash);
   if (!route) return;
   markCurrentNav(route.view);
+  if (route.view === 'apiKeys') {
+    if (apiKeys.isOpen) return;
+    batch.close();
+    webhooks.close();
+    page.close();
+    showListView(false);
+    await apiKeys.open();
+    return;
+  }
+  apiKeys.close();
   if (route.view === 'batch') {
     if (batch.isOpen) return;
     webhooks.close();
@@ -203,6 +229,7 @@ control('ui-language').addEventListener('change', (event) => {
   if (page.openId) page.render();
   webhooks.render();
   batch.render();
+  apiKeys.render();
 });
 
 session.resume();

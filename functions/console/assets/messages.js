@@ -28,6 +28,8 @@ const actionRegions = [
   'request-alert',
   'webhooks-status',
   'webhooks-alert',
+  'api-keys-status',
+  'api-keys-alert',
 ];
 
 export function clearMessages() {

@@ -1,15 +1,16 @@
 /**
  * The console's views live in the URL's hash, so back, forward and reload work without a
  * server route: `#/requests/<id>` is a request's page, `#/webhooks` the webhook endpoints,
- * `#/batch` the CSV upload, `#/` (or no hash) the form and list. Any other hash is an in-page
+ * `#/batch` the CSV upload, `#/api-keys` the API keys, `#/` (or no hash) the form and list. Any other hash is an in-page
  * anchor (the skip link's `#main`) and changes no view.
  */
 
-/** @typedef {{ view: 'list' } | { view: 'request', id: string } | { view: 'webhooks' } | { view: 'batch' }} Route */
+/** @typedef {{ view: 'list' } | { view: 'request', id: string } | { view: 'webhooks' } | { view: 'batch' } | { view: 'apiKeys' }} Route */
 
 export const listHash = '#/';
 export const webhooksHash = '#/webhooks';
 export const batchHash = '#/batch';
+export const apiKeysHash = '#/api-keys';
 
 /** @param {string} id */
 export const requestHash = (id) => `#/requests/${encodeURIComponent(id)}`;
@@ -22,6 +23,7 @@ export function routeOf(hash) {
   if (hash === '' || hash === '#' || hash === listHash) return { view: 'list' };
   if (hash === webhooksHash) return { view: 'webhooks' };
   if (hash === batchHash) return { view: 'batch' };
+  if (hash === apiKeysHash) return { view: 'apiKeys' };
   const match = /^#\/requests\/([^/]+)$/.exec(hash);
   if (!match?.[1]) return null;
   try {

@@ -261,4 +261,42 @@ export const en = {
     'Row {row} has more values than the header row has columns. Put a value that contains a comma in double quotes.',
   csvQuotes: 'a value in double quotes is not closed properly',
   csvRowProblem: 'Row {row}: {problem}.',
+  navApiKeys: 'API keys',
+  apiKeysTitle: 'API keys',
+  apiKeysIntro:
+    'Your programs and this console sign in with an API key. Give each program a key of its own, so you can revoke one without stopping the others. A revoked key is refused from its next request on. You can have up to 5 keys, and always keep at least one. A key’s last use is recorded at most once an hour.',
+  newKeyTitle: 'Copy your new API key',
+  newKeyText: 'The key {label} was created. Send it as "Authorization: Bearer <key>".',
+  newKeyWarning:
+    'This is the only time the key is shown. Copy it now and keep it where your program can read it; nobody can show it to you again.',
+  newKeyLabel: 'New API key',
+  copyKey: 'Copy the key',
+  keyStored: 'I have stored it',
+  newKeyCopied: 'The key is copied to the clipboard.',
+  newKeyCopyFailed:
+    'The key could not be copied for you. It is selected in its field: copy it with Ctrl+C (⌘C on a Mac).',
+  keysTitle: 'Your keys',
+  colKeyLabel: 'Label',
+  colKeyPrefix: 'Starts with',
+  colCreated: 'Created',
+  colLastUsed: 'Last used',
+  neverUsed: 'Not yet',
+  keyInUse: '(this console)',
+  noKeys: 'No keys to show.',
+  actionRevoke: 'Revoke',
+  createKeyTitle: 'Create a key',
+  keyLabel: 'Label',
+  keyLabelHint:
+    'For you, to tell your keys apart, such as the program that uses it. At most 100 characters.',
+  createKey: 'Create the key',
+  revokeKeyTitle: 'Revoke this key?',
+  revokeKeyText:
+    'Every program that uses the key {label} is refused from its next request on. This cannot be undone.',
+  revokeOwnKeyText:
+    'This console is signed in with the key {label}: revoking it signs you out here, and every program that uses it is refused from its next request on. This cannot be undone.',
+  revokeKeyKeep: 'Keep the key',
+  revokeKeyConfirm: 'Revoke the key',
+  keyRevoked: 'The key {label} was revoked: it is refused from now on.',
+  keyGone: 'That key is no longer there. The list shows your keys as they are now.',
+  ownKeyRevoked: 'The key this console was signed in with was revoked. Sign in with another key.',
 };

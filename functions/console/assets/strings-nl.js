@@ -267,4 +267,44 @@ export const nl = {
     'Rij {row} heeft meer waarden dan de kopregel kolommen heeft. Zet een waarde met een komma erin tussen dubbele aanhalingstekens.',
   csvQuotes: 'een waarde tussen dubbele aanhalingstekens is niet goed afgesloten',
   csvRowProblem: 'Rij {row}: {problem}.',
+  navApiKeys: 'API-sleutels',
+  apiKeysTitle: 'API-sleutels',
+  apiKeysIntro:
+    'Uw programma’s en deze console melden zich aan met een API-sleutel. Geef elk programma een eigen sleutel, zodat u er een kunt intrekken zonder de andere te stoppen. Een ingetrokken sleutel wordt vanaf het volgende verzoek geweigerd. U kunt tot 5 sleutels hebben, en houdt er altijd minstens één. Het laatste gebruik van een sleutel wordt hoogstens eens per uur bijgewerkt.',
+  newKeyTitle: 'Kopieer uw nieuwe API-sleutel',
+  newKeyText:
+    'De sleutel {label} is aangemaakt. Stuur hem mee als "Authorization: Bearer <sleutel>".',
+  newKeyWarning:
+    'De sleutel wordt alleen nu getoond. Kopieer hem nu en bewaar hem waar uw programma hem kan lezen; niemand kan hem u opnieuw tonen.',
+  newKeyLabel: 'Nieuwe API-sleutel',
+  copyKey: 'Kopieer de sleutel',
+  keyStored: 'Ik heb hem bewaard',
+  newKeyCopied: 'De sleutel is naar het klembord gekopieerd.',
+  newKeyCopyFailed:
+    'De sleutel kon niet voor u worden gekopieerd. Hij is geselecteerd in zijn veld: kopieer hem met Ctrl+C (⌘C op een Mac).',
+  keysTitle: 'Uw sleutels',
+  colKeyLabel: 'Label',
+  colKeyPrefix: 'Begint met',
+  colCreated: 'Aangemaakt',
+  colLastUsed: 'Laatst gebruikt',
+  neverUsed: 'Nog niet',
+  keyInUse: '(deze console)',
+  noKeys: 'Geen sleutels om te tonen.',
+  actionRevoke: 'Intrekken',
+  createKeyTitle: 'Een sleutel aanmaken',
+  keyLabel: 'Label',
+  keyLabelHint:
+    'Voor uzelf, om uw sleutels uit elkaar te houden, zoals het programma dat hem gebruikt. Hoogstens 100 tekens.',
+  createKey: 'Maak de sleutel aan',
+  revokeKeyTitle: 'Deze sleutel intrekken?',
+  revokeKeyText:
+    'Elk programma dat de sleutel {label} gebruikt, wordt vanaf het volgende verzoek geweigerd. Dit kan niet ongedaan worden gemaakt.',
+  revokeOwnKeyText:
+    'Deze console is aangemeld met de sleutel {label}: als u hem intrekt, wordt u hier afgemeld, en elk programma dat hem gebruikt, wordt vanaf het volgende verzoek geweigerd. Dit kan niet ongedaan worden gemaakt.',
+  revokeKeyKeep: 'Houd de sleutel',
+  revokeKeyConfirm: 'Trek de sleutel in',
+  keyRevoked: 'De sleutel {label} is ingetrokken: hij wordt vanaf nu geweigerd.',
+  keyGone: 'Die sleutel is er niet meer. De lijst toont uw sleutels zoals ze nu zijn.',
+  ownKeyRevoked:
+    'De sleutel waarmee deze console was aangemeld, is ingetrokken. Meld u aan met een andere sleutel.',
 };
