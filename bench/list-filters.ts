@@ -168,7 +168,7 @@ const seed = async (
   concurrency: number,
   now: Date,
 ): Promise<Seeding> => {
-  const batches: { spec: SeedSpec; statuses: string[]; from: number }[] = [];
+  const batches: { spec: SeedSpec; statuses: readonly RequestStatus[]; from: number }[] = [];
   const partners: SeededPartner[] = [];
   for (const spec of specs) {
     const statuses = seedStatuses(spec);
@@ -182,9 +182,7 @@ const seed = async (
   const writeBatch = async ({ spec, statuses, from }: (typeof batches)[number]) => {
     let requests = statuses.slice(from, from + BATCH).map((status, offset) => ({
       PutRequest: {
-        Item: requestItem(
-          seededRequest(spec, from + offset, status as RequestStatus, newRequestId(), now),
-        ),
+        Item: requestItem(seededRequest(spec, from + offset, status, newRequestId(), now)),
       },
     }));
     for (let round = 0; requests.length > 0; round++) {
