@@ -11,6 +11,7 @@ const FRESH_MODULES = [
   'test/unit/api/webhook-endpoints.test.ts',
   'test/unit/api/api-keys.test.ts',
   'test/unit/activation/ses-feedback.test.ts',
+  'test/unit/events/forget-expired.test.ts',
   'test/unit/adapters/activation-secret.test.ts',
   'test/unit/observability/*.test.ts',
 ];

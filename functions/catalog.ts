@@ -43,8 +43,11 @@ export const machineOf = (trigger: { readonly machine?: WorkflowMachine }): Work
 /** A `${...FunctionArn}` placeholder of a statemachines/*.asl.json file. */
 export type WorkflowSubstitution = `${string}FunctionArn`;
 
-/** Events from AWS services, by what they are; infra/ turns each into an EventBridge rule. */
-export type EventSource = 'sesFeedback';
+/**
+ * Events from AWS services, by what they are: SES feedback through an EventBridge rule, and
+ * the table's stream records of requests DynamoDB's TTL deleted (retention).
+ */
+export type EventSource = 'sesFeedback' | 'requestExpiry';
 
 export type Trigger =
   /** API Gateway proxy integration; one module may serve several routes. */
@@ -110,6 +113,8 @@ export interface Uses {
   readonly deliveries?: true;
   /** Plans delivery retries from WEBHOOK_RETRY_SECONDS. */
   readonly webhookRetries?: true;
+  /** Dates a settled request's deletion from RETENTION_DAYS. */
+  readonly retention?: true;
   /** Flushes the stage's authorizer cache (FlushStageAuthorizersCache: apigateway:DELETE). */
   readonly authorizerCache?: true;
 }
@@ -306,7 +311,7 @@ export const catalog: readonly FunctionEntry[] = [
     module: 'workflow/settle-request',
     load: () => import('./workflow/settle-request.ts'),
     trigger: { kind: 'workflowTask', substitution: 'SettleRequestFunctionArn' },
-    uses: { events: true, deliveries: true, table: 'readWrite', mail: true },
+    uses: { events: true, deliveries: true, table: 'readWrite', mail: true, retention: true },
   },
   {
     module: 'webhooks/deliver-webhook',
@@ -329,6 +334,13 @@ export const catalog: readonly FunctionEntry[] = [
       indexes: ['Sweep', 'PendingDeliveries'],
       workflow: ['startExecution', 'describeExecution', 'sendTaskSuccess', 'sendTaskFailure'],
     },
+  },
+  {
+    module: 'events/forget-expired',
+    load: () => import('./events/forget-expired.ts'),
+    trigger: { kind: 'event', source: 'requestExpiry' },
+    // Deletes the timeline, lock and code of a request TTL deleted; moves its counter.
+    uses: { table: 'readWrite' },
   },
   {
     module: 'events/ses-feedback',
@@ -420,6 +432,7 @@ export const SETTINGS_OF_USE = {
   events: ['EVENT_BUS_NAME'],
   deliveries: ['DELIVERY_STATE_MACHINE_ARN'],
   webhookRetries: ['WEBHOOK_RETRY_SECONDS'],
+  retention: ['RETENTION_DAYS'],
   authorizerCache: ['REST_API_ID', 'STAGE_NAME'],
 } as const satisfies Record<keyof Uses, readonly string[]>;
 

@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { parseReminderOffsets } from '../functions/domain/reminders.ts';
+import { DEFAULT_RETENTION_DAYS } from '../functions/domain/retention.ts';
 import { parseRetrySeconds } from '../functions/domain/webhook-retries.ts';
 
 /**
@@ -25,6 +26,8 @@ export interface DeploymentSettings {
   readonly activationReminderSeconds: readonly number[];
   /** Delays between webhook delivery attempts (functions/domain/webhook-retries.ts). */
   readonly webhookRetrySeconds: readonly number[];
+  /** Days a closed request is kept after it closed (functions/domain/retention.ts). */
+  readonly retentionDays: number;
   /** Subscribed to the alarm topic when given. */
   readonly alarmEmail: string | undefined;
   /**
@@ -144,6 +147,14 @@ export const readDeploymentSettings = (node: Node): DeploymentSettings => {
     );
   }
 
+  const retentionText = text('retentionDays');
+  const retentionDays =
+    retentionText === undefined ? DEFAULT_RETENTION_DAYS : Number(retentionText);
+  // A closed request must outlive any reminder or webhook retry about it; ten years at most.
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) {
+    throw new InvalidSettingError('retentionDays must be a whole number of days from 1 to 3650');
+  }
+
   const retryText = text('webhookRetrySeconds');
   let webhookRetrySeconds: readonly number[];
   try {
@@ -164,6 +175,7 @@ export const readDeploymentSettings = (node: Node): DeploymentSettings => {
     activationTimeoutSeconds,
     activationReminderSeconds,
     webhookRetrySeconds,
+    retentionDays,
     alarmEmail,
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
   };

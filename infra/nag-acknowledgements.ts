@@ -15,6 +15,7 @@ export interface AcknowledgedConstructs {
   readonly executionDescriberRoles: readonly iam.IRole[];
   readonly activationSecret: IConstruct;
   readonly feedbackDeadLetterQueue: IConstruct;
+  readonly retentionDeadLetterQueue: IConstruct;
   readonly restApi: apigw.RestApi;
   readonly partnerMethods: readonly apigw.Method[];
   readonly publicMethods: readonly apigw.Method[];
@@ -58,6 +59,12 @@ export const NAG_ACKNOWLEDGEMENTS = {
     reason:
       'This queue is itself the dead-letter queue of the SES feedback path (EventBridge target ' +
       'DLQ and Lambda on-failure destination); an alarm fires on its first message.',
+  },
+  retentionQueueIsTheDlq: {
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is itself the on-failure destination of the retention handler's stream " +
+      'records (records that failed every retry); an alarm fires on its first message.',
   },
   apiBodyValidation: {
     id: 'AwsSolutions-APIG2',
@@ -118,6 +125,7 @@ export const acknowledgeNagFindings = (constructs: AcknowledgedConstructs): void
   for (const role of constructs.executionDescriberRoles) acknowledge(role, executionsFinding);
   acknowledge(constructs.activationSecret, ack.activationSecretRotation);
   acknowledge(constructs.feedbackDeadLetterQueue, ack.feedbackQueueIsTheDlq);
+  acknowledge(constructs.retentionDeadLetterQueue, ack.retentionQueueIsTheDlq);
   acknowledge(constructs.restApi, ack.apiBodyValidation);
   const cloudWatchRole = constructs.restApi.node.tryFindChild('CloudWatchRole');
   if (cloudWatchRole) acknowledge(cloudWatchRole, ack.apiGatewayLoggingRole);

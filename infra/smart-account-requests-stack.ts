@@ -27,6 +27,7 @@ import { authorizerCacheArn, grantUses } from './constructs/access-grants.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { type CodeForModule, HandlerFunction } from './constructs/handler-function.ts';
 import { MailSending } from './constructs/mail-sending.ts';
+import { RequestExpiry } from './constructs/request-expiry.ts';
 import { RequestTable } from './constructs/request-table.ts';
 import { DELIVERY_DEFINITION_FILE, RequestWorkflow } from './constructs/request-workflow.ts';
 import { ServiceAlarms } from './constructs/service-alarms.ts';
@@ -98,6 +99,15 @@ export class SmartAccountRequestsStack extends Stack {
     const mail = new MailSending(this, 'Mail', {
       senderDomain: settings.senderDomain,
       feedbackHandler: functionOf(feedbackEntry.module),
+    });
+
+    const expiryEntry = entriesTriggeredBy('event', entries).find(
+      (entry) => entry.trigger.source === 'requestExpiry',
+    );
+    if (!expiryEntry) throw new Error('functions/catalog.ts has no requestExpiry event entry');
+    const retention = new RequestExpiry(this, 'Retention', {
+      table: data.table,
+      handler: functionOf(expiryEntry.module),
     });
 
     const allTasks = entriesTriggeredBy('workflowTask', entries);
@@ -173,6 +183,7 @@ export class SmartAccountRequestsStack extends Stack {
       EVENT_BUS_NAME: eventBus.eventBusName,
       DELIVERY_STATE_MACHINE_ARN: deliveryWorkflow.stateMachine.stateMachineArn,
       WEBHOOK_RETRY_SECONDS: settings.webhookRetrySeconds.join(','),
+      RETENTION_DAYS: String(settings.retentionDays),
       // The API's id and the stage's name as a string, not the Stage: the stage depends on the
       // deployment, which depends on the methods, which depend on these functions.
       REST_API_ID: api.restApi.restApiId,
@@ -199,6 +210,7 @@ export class SmartAccountRequestsStack extends Stack {
       functions: [...handlers].map(([module, handler]) => ({ module, function: handler.function })),
       authorizerModule: authorizerEntry.module,
       feedbackDeadLetterQueue: mail.feedbackDeadLetterQueue,
+      retentionDeadLetterQueue: retention.deadLetters,
     };
     const alarmTopic = new AlarmTopic(this, 'AlarmTopic', { alarmEmail: settings.alarmEmail });
     const alarms = new ServiceAlarms(this, 'Alarms', {
@@ -251,6 +263,7 @@ export class SmartAccountRequestsStack extends Stack {
         .map((entry) => (handlers.get(entry.module) as HandlerFunction).role),
       activationSecret,
       feedbackDeadLetterQueue: mail.feedbackDeadLetterQueue,
+      retentionDeadLetterQueue: retention.deadLetters,
       restApi: api.restApi,
       partnerMethods: api.partnerMethods,
       publicMethods: api.publicMethods,

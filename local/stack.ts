@@ -12,6 +12,7 @@ import {
   type WorkflowMachine,
 } from '../functions/catalog.ts';
 import { DEFAULT_REMINDER_OFFSETS_SECONDS } from '../functions/domain/reminders.ts';
+import { DEFAULT_RETENTION_DAYS } from '../functions/domain/retention.ts';
 import { DEFAULT_WEBHOOK_RETRY_SECONDS } from '../functions/domain/webhook-retries.ts';
 import { DEFAULT_ACTIVATION_TIMEOUT_SECONDS } from '../functions/shared/config.ts';
 import { createTableInput } from '../infra/table-schema.ts';
@@ -72,6 +73,8 @@ export interface StackOptions {
    * secret and the partner keys. Without it everything is in memory (tests).
    */
   readonly data?: LocalData;
+  /** RETENTION_DAYS (default 400); a fraction of a day lets a test watch a deletion. */
+  readonly retentionDays?: number;
   /** How often the sweep runs (default 300 s, as on AWS); tests shorten it. */
   readonly sweepIntervalSeconds?: number;
 }
@@ -215,6 +218,11 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
       process.env.ACTIVATION_SECRET ||
       randomBytes(32).toString('base64url'),
     SWEEP_INTERVAL_SECONDS: String(sweepIntervalSeconds),
+    // dynalite has no TTL: here the sweep deletes what retention is done with.
+    RETENTION_BY_SWEEP: 'true',
+    RETENTION_DAYS: String(
+      options.retentionDays ?? (Number(process.env.RETENTION_DAYS) || DEFAULT_RETENTION_DAYS),
+    ),
     AWS_LAMBDA_LOG_LEVEL: (
       options.logLevel ??
       process.env.AWS_LAMBDA_LOG_LEVEL ??

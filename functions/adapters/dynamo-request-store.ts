@@ -7,6 +7,7 @@ import type {
   ListPage,
   RequestCorrection,
   RequestStore,
+  RetentionPlan,
 } from '../domain/ports.ts';
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
 import { RequestStatus } from '../shared/status.ts';
@@ -21,7 +22,14 @@ import {
 } from './request-items.ts';
 import { type ListOptions, queryPartnerRequests } from './request-list-query.ts';
 import { isConditionFailed, storeCall } from './store-errors.ts';
-import { FILTER_ATTRIBUTES, filterKeys, keys, SWEEP_INDEX } from './table-keys.ts';
+import {
+  FILTER_ATTRIBUTES,
+  filterKeys,
+  keys,
+  SWEEP_INDEX,
+  sweepShardOf,
+  TTL_ATTRIBUTE,
+} from './table-keys.ts';
 
 export interface DynamoRequestStoreOptions {
   readonly now?: () => Date;
@@ -262,14 +270,39 @@ export class DynamoRequestStore implements RequestStore {
     });
   }
 
-  async markNotified(requestId: string, status: RequestStatus): Promise<boolean> {
-    // mayMarkNotified: the first Settle of this status marks it.
+  async markNotified(
+    requestId: string,
+    status: RequestStatus,
+    retention?: RetentionPlan,
+  ): Promise<boolean> {
+    // Settled: out of the sparse sweep index, unless the sweep is the one that deletes it when
+    // its retention ends (the local stack; DynamoDB's TTL attribute does it on AWS).
+    const leaves = !retention?.bySweep;
     const marked = await this.changes.updateRequestIf(requestId, {
+      // mayMarkNotified: the first Settle of this status marks it.
       ConditionExpression: 'attribute_not_exists(notifiedStatus) AND #status = :status',
-      // Settled: out of the sparse sweep index for good.
-      UpdateExpression: 'SET notifiedStatus = :status REMOVE #sweepShard, sweepAt',
-      ExpressionAttributeNames: { ...STATUS_NAME, '#sweepShard': SWEEP_INDEX.partitionKey },
-      ExpressionAttributeValues: { ':status': status },
+      UpdateExpression: [
+        'SET notifiedStatus = :status',
+        ...(retention ? [', retainUntil = :retainUntil, #ttl = :ttl'] : []),
+        ...(leaves
+          ? [' REMOVE #sweepShard, sweepAt']
+          : [', sweepAt = :retainUntil, #sweepShard = :shard']),
+      ].join(''),
+      ExpressionAttributeNames: {
+        ...STATUS_NAME,
+        '#sweepShard': SWEEP_INDEX.partitionKey,
+        ...(retention ? { '#ttl': TTL_ATTRIBUTE } : {}),
+      },
+      ExpressionAttributeValues: {
+        ':status': status,
+        ...(retention
+          ? {
+              ':retainUntil': retention.retainUntil,
+              ':ttl': Math.ceil(Date.parse(retention.retainUntil) / 1000),
+            }
+          : {}),
+        ...(leaves ? {} : { ':shard': sweepShardOf(requestId) }),
+      },
     });
     return marked !== undefined;
   }

@@ -95,4 +95,5 @@ const toCandidate = (item: Record<string, unknown>): SweepCandidate => ({
   wakeAt: (item.wakeAt as string | undefined) ?? null,
   sweepRepairs: Number(item.sweepRepairs ?? 0),
   pendingEvents: Array.isArray(item.pendingEvents) ? item.pendingEvents.length : 0,
+  sweepAt: item.sweepAt as string | undefined,
 });

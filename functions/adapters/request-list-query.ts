@@ -9,6 +9,7 @@ import {
   type RequestFilter,
 } from '../domain/request-filters.ts';
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
+import { Dependency, DependencyUnavailable } from '../shared/errors.ts';
 import {
   type CursorIndex,
   type CursorKey,
@@ -143,7 +144,10 @@ const readItems = async (
   const found = new Map<string, Record<string, unknown>>();
   let wanted: Record<string, unknown>[] = hits.map((hit) => ({ PK: hit.PK, SK: hit.SK }));
   for (let round = 0; wanted.length > 0; round++) {
-    if (round === MAX_BATCH_GET_ROUNDS) throw new Error('BatchGetItem left keys unprocessed');
+    if (round === MAX_BATCH_GET_ROUNDS)
+      throw new DependencyUnavailable('BatchGetItem left keys unprocessed', {
+        dependency: Dependency.TABLE,
+      });
     const keysNow = wanted;
     const result = await storeCall(() =>
       client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keysNow } } })),

@@ -9,6 +9,7 @@ import { EventPublisher, emailEntry } from '../domain/event-publisher.ts';
 import { TimelineType } from '../domain/events.ts';
 import { Notifications } from '../domain/notifications.ts';
 import { ReminderMail } from '../domain/reminder-mail.ts';
+import { Retention } from '../domain/retention.ts';
 import { SweepDelay, Sweeper } from '../domain/sweep.ts';
 import { webhookFanOut } from '../domain/webhook-delivery.ts';
 import { config } from '../shared/config.ts';
@@ -28,6 +29,7 @@ import { DynamoEventLog } from './dynamo-event-log.ts';
 import { DynamoIdempotencyStore } from './dynamo-idempotency-store.ts';
 import { DynamoPartnerStore } from './dynamo-partner-store.ts';
 import { DynamoRequestStore } from './dynamo-request-store.ts';
+import { DynamoRetainedItems } from './dynamo-retained-items.ts';
 import { DynamoStatusCounts } from './dynamo-status-counts.ts';
 import { DynamoSweepStore } from './dynamo-sweep-store.ts';
 import { DynamoWebhookEndpoints } from './dynamo-webhook-endpoints.ts';
@@ -115,9 +117,23 @@ export const sweeper = (): Sweeper => {
       endWait: (request) => endWait(signals, request),
     },
     { periodSeconds: config.sweepPeriodSeconds(), graceSeconds: SweepDelay.AFTER_WAKE_SECONDS },
-    { publish: (requestId) => events.publish(requestId) },
+    {
+      publish: (requestId) => events.publish(requestId),
+      // Locally the sweep deletes what retention is done with (dynalite has no TTL).
+      ...(config.retentionBySweep()
+        ? { forget: (requestId: string, now: Date) => retention().forget(requestId, now) }
+        : {}),
+    },
   );
 };
+
+/** Deletes closed requests whose retention ended (functions/domain/retention.ts). */
+export const retention = (): Retention =>
+  new Retention(
+    requestStore(),
+    new DynamoRetainedItems(documents(), config.tableName()),
+    statusCounts(),
+  );
 
 /** The partner's per-status counters (functions/domain/status-counts.ts). */
 export const statusCounts = (): DynamoStatusCounts =>

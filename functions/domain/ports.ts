@@ -68,6 +68,13 @@ export interface RequestCorrection {
   };
 }
 
+/** When a settled request is deleted (retention.ts), and who finds it then. */
+export interface RetentionPlan {
+  readonly retainUntil: string;
+  /** The sweep deletes it (the local stack): it stays in the sweep's index until then. */
+  readonly bySweep: boolean;
+}
+
 export interface RequestStore {
   /**
    * Stores a new request item. Its id is new, so an item that already exists can only be an
@@ -145,7 +152,11 @@ export interface RequestStore {
    * Sets `notifiedStatus` while `mayMarkNotified` holds and takes the request out of the
    * sweep index; true when this call set it.
    */
-  markNotified(requestId: string, status: RequestStatus): Promise<boolean>;
+  markNotified(
+    requestId: string,
+    status: RequestStatus,
+    retention?: RetentionPlan,
+  ): Promise<boolean>;
 }
 
 /** The domain locks (functions/domain/domain-lock.ts); every write is conditional. */

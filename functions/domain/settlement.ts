@@ -4,7 +4,15 @@ import { maskEmail } from '../shared/mask.ts';
 import { RequestStatus } from '../shared/status.ts';
 import { type Notifications, planOutcomeEmails } from './notifications.ts';
 import type { PartnerStore, RequestStore } from './ports.ts';
+import { closedAtOf, DEFAULT_RETENTION_DAYS, retainUntilOf } from './retention.ts';
 import { countRequest, type StatusCounter } from './status-counts.ts';
+
+export interface RetentionSettings {
+  /** RETENTION_DAYS. */
+  readonly days: number;
+  /** The sweep deletes (the local stack), not DynamoDB's TTL. */
+  readonly bySweep: boolean;
+}
 
 /**
  * The workflow's last step: whoever won the conditional write decided the status; this sends
@@ -17,6 +25,10 @@ export class Settlement {
     private readonly partners: PartnerStore,
     private readonly notifications: Notifications,
     private readonly counts: Pick<StatusCounter, 'apply'>,
+    private readonly retention: RetentionSettings = {
+      days: DEFAULT_RETENTION_DAYS,
+      bySweep: false,
+    },
   ) {}
 
   async settle(requestId: string): Promise<RequestStatus> {
@@ -46,7 +58,12 @@ export class Settlement {
       }
       await this.requests.recordSentEmail(requestId, email.key);
     }
-    await this.requests.markNotified(requestId, request.status);
+    // Settled, and from its close the retention runs (retention.ts).
+    const closedAt = closedAtOf(request) ?? new Date().toISOString();
+    await this.requests.markNotified(requestId, request.status, {
+      retainUntil: retainUntilOf(closedAt, this.retention.days),
+      bySweep: this.retention.bySweep,
+    });
     logger.info('request settled', { requestId, status: request.status });
     return request.status;
   }

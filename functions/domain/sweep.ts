@@ -1,4 +1,5 @@
 import { RequestStatus } from '../shared/status.ts';
+import type { ForgetResult } from './retention.ts';
 
 /**
  * The sweep completes what a failure left half-done. Every request that is not settled yet
@@ -21,6 +22,8 @@ export interface SweepCandidate {
   readonly sweepRepairs: number;
   /** Events in its outbox that no publisher got to (event-outbox.ts). */
   readonly pendingEvents?: number;
+  /** When it is due: for a settled request still in the index, the end of its retention. */
+  readonly sweepAt?: string;
 }
 
 /** Execution names stay unique per state machine: `<id>`, then `<id>-2`, `<id>-3`, ... */
@@ -100,6 +103,8 @@ export interface SweepReport {
   readonly looked: number;
   readonly resignalled: number;
   readonly restarted: number;
+  /** Settled requests whose retention ended, deleted (the local stack: retention.ts). */
+  readonly forgotten: number;
   /** Requests the sweep repaired although it had repaired them before: something keeps failing. */
   readonly repeated: readonly string[];
 }
@@ -136,6 +141,11 @@ export class Sweeper {
       concurrency?: number;
       /** Publishes what a crashed writer left in a request's outbox. */
       publish?: (requestId: string) => Promise<unknown>;
+      /**
+       * Deletes a settled request whose retention ended (retention.ts). Only where the sweep
+       * is the one that deletes (the local stack); on AWS settled requests leave the index.
+       */
+      forget?: (requestId: string, now: Date) => Promise<ForgetResult>;
     } = {},
   ) {}
 
@@ -145,14 +155,16 @@ export class Sweeper {
       limit: this.options.batchSize ?? 500,
       everything: options.everything,
     });
-    const outcomes: Array<'resignalled' | 'restarted' | 'none'> = [];
+    const outcomes: Array<'resignalled' | 'restarted' | 'forgotten' | 'none'> = [];
     const repeated: string[] = [];
     const queue = [...due];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const outcome = await this.repair(next, now);
         outcomes.push(outcome);
-        if (outcome !== 'none' && next.sweepRepairs >= 1) repeated.push(next.id);
+        if ((outcome === 'resignalled' || outcome === 'restarted') && next.sweepRepairs >= 1) {
+          repeated.push(next.id);
+        }
       }
     };
     await Promise.all(Array.from({ length: this.options.concurrency ?? 8 }, worker));
@@ -160,6 +172,7 @@ export class Sweeper {
       looked: due.length,
       resignalled: outcomes.filter((o) => o === 'resignalled').length,
       restarted: outcomes.filter((o) => o === 'restarted').length,
+      forgotten: outcomes.filter((o) => o === 'forgotten').length,
       repeated,
     };
   }
@@ -167,7 +180,14 @@ export class Sweeper {
   private async repair(
     request: SweepCandidate,
     now: Date,
-  ): Promise<'resignalled' | 'restarted' | 'none'> {
+  ): Promise<'resignalled' | 'restarted' | 'forgotten' | 'none'> {
+    if (isSettled(request)) {
+      // Settled and still here: it waits for its retention to end. The start's pass over
+      // everything meets it early and leaves it; nothing else about it needs repair.
+      const due = request.sweepAt !== undefined && request.sweepAt <= now.toISOString();
+      if (!due || !this.options.forget) return 'none';
+      return (await this.options.forget(request.id, now)) === 'forgotten' ? 'forgotten' : 'none';
+    }
     if ((request.pendingEvents ?? 0) > 0) await this.options.publish?.(request.id);
     const running = await this.executions.isRunning(request.id, request.executionAttempt);
     const plan = planRepair(request, running, now, this.timing);

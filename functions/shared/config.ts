@@ -16,7 +16,16 @@ const integer = (name: string, fallback: number): number => {
   return value;
 };
 
+const positiveNumber = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+
 import { parseReminderOffsets } from '../domain/reminders.ts';
+import { DEFAULT_RETENTION_DAYS } from '../domain/retention.ts';
 import { parseRetrySeconds } from '../domain/webhook-retries.ts';
 
 export const DEFAULT_ACTIVATION_TIMEOUT_SECONDS = 7_776_000;
@@ -53,6 +62,13 @@ export const config = {
   /** The REST API and stage whose authorizer cache a revoked key is flushed from. */
   restApiId: () => required('REST_API_ID'),
   stageName: () => required('STAGE_NAME'),
+  /**
+   * Days a closed request, its timeline and its domain lock are kept after it closed. A
+   * fraction shortens it locally to watch a deletion (the CDK takes whole days only).
+   */
+  retentionDays: () => positiveNumber('RETENTION_DAYS', DEFAULT_RETENTION_DAYS),
+  /** The sweep deletes what retention is done with: set by `npm start` (dynalite has no TTL). */
+  retentionBySweep: () => process.env.RETENTION_BY_SWEEP === 'true',
   /** Webhooks may also go to http:// and loopback: set by `npm start` only, never by the CDK. */
   webhookAllowLocal: () => process.env.WEBHOOK_ALLOW_LOCAL === 'true',
 } as const;

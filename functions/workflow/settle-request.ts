@@ -6,12 +6,16 @@ import {
   statusCounts,
 } from '../adapters/wiring.ts';
 import { Settlement } from '../domain/settlement.ts';
+import { config } from '../shared/config.ts';
 import { requiredString } from '../shared/event-fields.ts';
 import { businessMetrics } from '../shared/metrics.ts';
 import { RequestStatus } from '../shared/status.ts';
 import { taskHandler } from '../shared/task-handler.ts';
 
-const settlement = new Settlement(requestStore(), partnerStore(), notifications(), statusCounts());
+const settlement = new Settlement(requestStore(), partnerStore(), notifications(), statusCounts(), {
+  days: config.retentionDays(),
+  bySweep: config.retentionBySweep(),
+});
 const events = eventPublisher();
 
 /**

@@ -21,6 +21,8 @@ export interface MonitoredResources {
    */
   readonly authorizerModule: string;
   readonly feedbackDeadLetterQueue: sqs.IQueue;
+  /** Stream records of TTL-deleted requests whose rest could not be deleted (retention). */
+  readonly retentionDeadLetterQueue: sqs.IQueue;
 }
 
 export const FIVE_MINUTES = Duration.minutes(5);

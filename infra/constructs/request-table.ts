@@ -32,6 +32,9 @@ export class RequestTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      // The old image of every deleted item: a request DynamoDB's TTL deleted tells its
+      // retention handler what else to delete (functions/events/forget-expired.ts).
+      stream: dynamodb.StreamViewType.OLD_IMAGE,
     });
 
     this.table.addGlobalSecondaryIndex({

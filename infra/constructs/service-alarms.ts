@@ -140,5 +140,15 @@ export class ServiceAlarms extends Construct {
       'A bounce/complaint event could not be processed: its request may wait for a customer who ' +
         'never got the mail. Inspect the message, fix, and redrive the dead-letter queue.',
     );
+    alarm(
+      'RetentionDeadLetters',
+      props.retentionDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      1,
+      'A request DynamoDB deleted at the end of its retention left its timeline, domain lock or ' +
+        'count behind: the message names its stream record. Fix, then run its deletion again.',
+    );
   }
 }

@@ -20,6 +20,7 @@ describe('deployment settings (CDK context)', () => {
       activationTimeoutSeconds: 7_776_000,
       activationReminderSeconds: [5_184_000, 2_592_000, 604_800],
       webhookRetrySeconds: [5, 300, 1800, 7200, 18000, 36000, 36000],
+      retentionDays: 400,
       alarmEmail: undefined,
       customDomain: undefined,
     });
@@ -36,6 +37,7 @@ describe('deployment settings (CDK context)', () => {
       activationTimeoutSeconds: '600',
       activationReminderSeconds: '120,300',
       webhookRetrySeconds: '1,60',
+      retentionDays: '30',
       alarmEmail: 'oncall@partner-portal.example',
       domainName: 'Accounts.Partner-Portal.example',
       certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb',
@@ -49,6 +51,7 @@ describe('deployment settings (CDK context)', () => {
       activationTimeoutSeconds: 600,
       activationReminderSeconds: [300, 120],
       webhookRetrySeconds: [1, 60],
+      retentionDays: 30,
       alarmEmail: 'oncall@partner-portal.example',
       customDomain: {
         domainName: 'accounts.partner-portal.example',
@@ -68,6 +71,9 @@ describe('deployment settings (CDK context)', () => {
     [{ activationTimeoutSeconds: 0 }, /activationTimeoutSeconds/],
     [{ activationReminderSeconds: '7d' }, /activationReminderSeconds/],
     [{ webhookRetrySeconds: '5,0' }, /webhookRetrySeconds/],
+    [{ retentionDays: '0' }, /retentionDays/],
+    [{ retentionDays: '1.5' }, /retentionDays/],
+    [{ retentionDays: '3651' }, /retentionDays/],
     [{ activationReminderSeconds: '600,-1' }, /activationReminderSeconds/],
     [{ activationTimeoutSeconds: 31_536_001 }, /activationTimeoutSeconds/],
     [{ senderDomain: 'not a domain' }, /senderDomain/],

@@ -61,6 +61,11 @@ describe('operations', () => {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
     });
+    expect(alarms.RetentionDeadLetters).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+    });
   });
 
   it('alarms when the sweep has to repair a request it repaired before', () => {

@@ -39,7 +39,16 @@ const executionsArn = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId
   { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: machineId('Workflow') }] }] },
 )}:*`;
 const secretArn = `<${idOf('AWS::SecretsManager::Secret')}>`;
-const feedbackQueueArn = `<${idOf('AWS::SQS::Queue')}.Arn>`;
+const queueArn = (prefix: string): string => {
+  const found = resourcesOfType(template, 'AWS::SQS::Queue').find(([id]) => id.startsWith(prefix));
+  if (!found) throw new Error(`no queue ${prefix}`);
+  return `<${found[0]}.Arn>`;
+};
+const feedbackQueueArn = queueArn('MailFeedbackDeadLetterQueue');
+const retentionQueueArn = queueArn('RetentionDeadLetters');
+const streamArn = `<${idOf('AWS::DynamoDB::Table')}.StreamArn>`;
+/** Reading the table's stream (the Lambda event source of the retention handler). */
+const STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
 const sesArn = (resource: string): string =>
   `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:${resource}`;
 const senderIdentityArn = sesArn(`identity/<${idOf('AWS::SES::EmailIdentity')}>`);
@@ -100,9 +109,19 @@ const expectedGrants = (entry: FunctionEntry): string[] => {
     ...(uses.events ? on(eventBusArn, ['events:PutEvents']) : []),
     ...(uses.deliveries ? on(deliveryMachineArn, ['states:StartExecution']) : []),
     ...(uses.authorizerCache ? on(authorizerCacheArn, ['apigateway:DELETE']) : []),
-    // SES feedback that failed processing goes to its dead-letter queue.
+    // SES feedback, and stream records of expired requests, that failed processing go to
+    // their dead-letter queue.
     ...(trigger.kind === 'event'
-      ? on(feedbackQueueArn, ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'])
+      ? on(trigger.source === 'requestExpiry' ? retentionQueueArn : feedbackQueueArn, [
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:SendMessage',
+        ])
+      : []),
+    // The retention handler reads the table's stream; ListStreams has no resource-level
+    // permissions.
+    ...(trigger.kind === 'event' && trigger.source === 'requestExpiry'
+      ? [...on(streamArn, STREAM_READ), ...on('*', ['dynamodb:ListStreams'])]
       : []),
   ].sort();
 };
@@ -132,7 +151,10 @@ describe('least privilege (functions/catalog.ts uses)', () => {
     const dynamoActions = new Set(
       actionsOf(allStatements()).filter((action) => action.startsWith('dynamodb:')),
     );
-    expect([...dynamoActions].sort()).toEqual([...TABLE_READ, ...TABLE_WRITE].sort());
+    // The stream's changes, not the table: only the retention handler reads them (above).
+    expect([...dynamoActions].sort()).toEqual(
+      [...TABLE_READ, ...TABLE_WRITE, ...STREAM_READ, 'dynamodb:ListStreams'].sort(),
+    );
   });
 
   it('grants no wildcard action anywhere in the stack', () => {
@@ -146,6 +168,7 @@ describe('least privilege (functions/catalog.ts uses)', () => {
     );
     const allowedPrefixes = [
       'xray:',
+      'dynamodb:ListStreams',
       'logs:CreateLogDelivery',
       'logs:DeleteLogDelivery',
       'logs:DescribeLogGroups',

@@ -9,7 +9,7 @@ import {
   TTL_ATTRIBUTE,
 } from '../../infra/table-schema.ts';
 import { synthesizedTemplate } from './support/service-app.ts';
-import { resourcesOfType } from './support/template-queries.ts';
+import { functionOf, resourcesOfType } from './support/template-queries.ts';
 
 const template = synthesizedTemplate();
 const [, table] = resourcesOfType(template, 'AWS::DynamoDB::Table')[0] ?? [];
@@ -78,5 +78,34 @@ describe('the DynamoDB table', () => {
       client.destroy();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('retention on AWS', () => {
+  const template = synthesizedTemplate();
+
+  it('streams the old image of deleted items, and hands only TTL removals of requests to the retention handler', () => {
+    const [, table] = resourcesOfType(template, 'AWS::DynamoDB::Table')[0] ?? [];
+    expect(table?.Properties.StreamSpecification).toEqual({ StreamViewType: 'OLD_IMAGE' });
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(
+      ([, mapping]) => JSON.stringify(mapping.Properties.EventSourceArn).includes('StreamArn'),
+    );
+    expect(mappings).toHaveLength(1);
+    const [, mapping] = mappings[0] ?? [];
+    const [functionId] = functionOf(template, 'events/forget-expired');
+    expect(mapping?.Properties).toMatchObject({
+      FunctionName: { Ref: functionId },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+    });
+    const criteria = mapping?.Properties.FilterCriteria as { Filters: { Pattern: string }[] };
+    const patterns = criteria.Filters.map((filter) => JSON.parse(filter.Pattern));
+    expect(patterns).toEqual([
+      {
+        eventName: ['REMOVE'],
+        userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
+        dynamodb: { OldImage: { entity: { S: ['REQUEST'] } } },
+      },
+    ]);
   });
 });

@@ -24,6 +24,7 @@ import type {
   PartnerStore,
   RequestCorrection,
   RequestStore,
+  RetentionPlan,
 } from '../../functions/domain/ports.ts';
 import {
   matchesFilter,
@@ -278,12 +279,21 @@ export class InMemoryRequestStore implements RequestStore {
     });
   }
 
-  async markNotified(requestId: string, status: RequestStatus): Promise<boolean> {
+  async markNotified(
+    requestId: string,
+    status: RequestStatus,
+    retention?: RetentionPlan,
+  ): Promise<boolean> {
     this.calls.push(`markNotified ${status}`);
     const current = this.requests.get(requestId);
     if (!current || !mayMarkNotified(current, status)) return false;
     const { sweepAt: _leavesTheSweepIndex, ...settled } = current;
-    this.requests.set(requestId, { ...settled, notifiedStatus: status });
+    this.requests.set(requestId, {
+      ...settled,
+      notifiedStatus: status,
+      ...(retention ? { retainUntil: retention.retainUntil } : {}),
+      ...(retention?.bySweep ? { sweepAt: retention.retainUntil } : {}),
+    });
     return true;
   }
 }

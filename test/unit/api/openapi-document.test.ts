@@ -46,9 +46,16 @@ describe('the OpenAPI document', () => {
     const { parameters } = requests.get;
     expect(parameters.map((candidate) => [candidate.name, candidate.in])).toEqual([
       ['status', 'query'],
+      ['accountDomain', 'query'],
+      ['customerEmail', 'query'],
+      ['expiresBefore', 'query'],
       ['limit', 'query'],
       ['cursor', 'query'],
     ]);
+    expect(parameter(parameters, 'expiresBefore')?.schema).toMatchObject({
+      type: 'string',
+      format: 'date-time',
+    });
     expect(parameter(parameters, 'limit')?.schema).toEqual({
       type: 'integer',
       minimum: 1,

@@ -113,7 +113,7 @@ describe('a sweep pass', () => {
     const store = new FakeSweepStore(requests);
     const report = await new Sweeper(store, executions, TIMING).run(NOW);
 
-    expect(report).toEqual({ looked: 3, resignalled: 1, restarted: 1, repeated: [] });
+    expect(report).toEqual({ looked: 3, resignalled: 1, restarted: 1, forgotten: 0, repeated: [] });
     expect(executions.started).toEqual(['gone#2']);
     expect(executions.signalled).toEqual(['decided']);
     expect(requests.get('gone')?.executionAttempt).toBe(2);
@@ -146,5 +146,36 @@ describe('a sweep pass', () => {
     const sweeper = new Sweeper(store, new FakeExecutions(new Set()), TIMING);
     expect((await sweeper.run(NOW)).looked).toBe(0);
     expect((await sweeper.run(NOW, { everything: true })).looked).toBe(1);
+  });
+
+  it('deletes a settled request whose retention ended, and leaves one whose date is still to come', async () => {
+    const settled = (id: string, sweepAt: string) =>
+      candidate({
+        id,
+        status: RequestStatus.EXPIRED,
+        notifiedStatus: RequestStatus.EXPIRED,
+        sweepAt,
+      });
+    const requests = new Map([
+      ['due', settled('due', '2026-11-01T00:00:00.000Z')],
+      ['later', settled('later', '2099-01-01T00:00:00.000Z')],
+    ]);
+    const forgotten: string[] = [];
+    const executions = new FakeExecutions(new Set());
+    const store = new FakeSweepStore(requests);
+    const sweeper = new Sweeper(store, executions, TIMING, {
+      forget: async (id) => {
+        forgotten.push(id);
+        return 'forgotten';
+      },
+    });
+
+    // The start's pass over everything meets both.
+    const report = await sweeper.run(NOW, { everything: true });
+
+    expect(forgotten).toEqual(['due']);
+    expect(report).toMatchObject({ forgotten: 1, restarted: 0, resignalled: 0 });
+    expect(executions.started).toEqual([]);
+    expect(store.rescheduled).toEqual([]);
   });
 });

@@ -1,0 +1,97 @@
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { RetainedItems } from '../domain/retention.ts';
+import { Dependency, DependencyUnavailable } from '../shared/errors.ts';
+import { isConditionFailed, storeCall } from './store-errors.ts';
+import { keys } from './table-keys.ts';
+
+/** BatchWriteItem takes at most 25 requests. */
+const BATCH = 25;
+/** Rounds for unprocessed items (throttling) before the deletion is left to the next pass. */
+const MAX_BATCH_ROUNDS = 8;
+
+/** Deletes what retention is done with (functions/domain/retention.ts). */
+export class DynamoRetainedItems implements RetainedItems {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async deleteTimeline(requestId: string): Promise<void> {
+    const partition = keys.request(requestId).PK;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await storeCall(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :event)',
+            ExpressionAttributeValues: { ':pk': partition, ':event': 'EVENT#' },
+            ProjectionExpression: 'PK, SK',
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      const found = (page.Items ?? []).map((item) => ({ PK: item.PK, SK: item.SK }));
+      for (let from = 0; from < found.length; from += BATCH) {
+        await this.deleteAll(found.slice(from, from + BATCH));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  async releaseLock(domain: string, requestId: string): Promise<void> {
+    // Only while it names this request: another request may hold the domain now.
+    await this.deleteIf(keys.domainLock(domain), 'requestId = :id', requestId);
+  }
+
+  async deleteCode(codeHash: string, requestId: string): Promise<void> {
+    await this.deleteIf(keys.activationCode(codeHash), 'requestId = :id', requestId);
+  }
+
+  async deleteRequest(requestId: string): Promise<void> {
+    // Unconditional: deleting an item that is gone already is a success, so a retry is too.
+    await storeCall(() =>
+      this.client.send(
+        new DeleteCommand({ TableName: this.tableName, Key: keys.request(requestId) }),
+      ),
+    );
+  }
+
+  private async deleteIf(key: Record<string, string>, condition: string, requestId: string) {
+    try {
+      await storeCall(() =>
+        this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: key,
+            ConditionExpression: condition,
+            ExpressionAttributeValues: { ':id': requestId },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+
+  private async deleteAll(itemKeys: Record<string, unknown>[]): Promise<void> {
+    let pending = itemKeys.map((Key) => ({ DeleteRequest: { Key } }));
+    for (let round = 0; pending.length > 0; round++) {
+      if (round === MAX_BATCH_ROUNDS)
+        throw new DependencyUnavailable('BatchWriteItem left deletions unprocessed', {
+          dependency: Dependency.TABLE,
+        });
+      const requests = pending;
+      const result = await storeCall(() =>
+        this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
+      );
+      pending = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
+    }
+  }
+}
