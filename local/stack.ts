@@ -262,6 +262,17 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
       );
     }
   });
+  // A table kept from before the list's filter indexes and the counters: its requests get
+  // their keys and counts once, before any execution runs to count them too.
+  const { migrateRequests } = await import('../scripts/request-migration.ts');
+  const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+  const migration = await migrateRequests(
+    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    LOCAL_TABLE_NAME,
+  );
+  if (migration.updated > 0) {
+    console.warn(`Brought ${migration.updated} stored requests up to date (filters, counts).`);
+  }
   client.destroy();
   const sweep = (sweepOptions: { everything?: boolean } = {}) =>
     invokeHandler(SWEEP_MODULE, {
