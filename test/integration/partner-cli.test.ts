@@ -41,6 +41,17 @@ describe('npm run partner', () => {
     const list = await partnerClient(stack, key).list();
     expect(list.status).toBe(200);
     expect(list.body).toEqual({ items: [], nextCursor: null });
+    // The partner's first key, listed and labelled like any other; one of at most 5.
+    const keys = await partnerClient(stack, key).call('GET', '/v1/api-keys');
+    expect(keys.body.items).toEqual([
+      {
+        id: expect.stringMatching(/^key_/),
+        label: 'First key',
+        prefix: key?.slice(0, 8),
+        createdAt: expect.any(String),
+        lastUsedAt: expect.any(String),
+      },
+    ]);
   });
 
   it('refuses an invalid e-mail address and creates nothing', async () => {
