@@ -40,6 +40,9 @@ export class DynamoDomainLocks implements DomainLocks {
       domain,
       requestId: result.Item.requestId as string,
       lockedAt: result.Item.lockedAt as string,
+      ...(typeof result.Item.activatedAt === 'string'
+        ? { activatedAt: result.Item.activatedAt }
+        : {}),
     };
   }
 

@@ -3,6 +3,7 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { RetainedItems } from '../domain/retention.ts';
 import { Dependency, DependencyUnavailable } from '../shared/errors.ts';
@@ -47,6 +48,24 @@ export class DynamoRetainedItems implements RetainedItems {
   async releaseLock(domain: string, requestId: string): Promise<void> {
     // Only while it names this request: another request may hold the domain now.
     await this.deleteIf(keys.domainLock(domain), 'requestId = :id', requestId);
+  }
+
+  async keepLockOfAccount(domain: string, requestId: string, activatedAt: string): Promise<void> {
+    try {
+      await storeCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.domainLock(domain),
+            ConditionExpression: 'requestId = :id',
+            UpdateExpression: 'SET activatedAt = :at',
+            ExpressionAttributeValues: { ':id': requestId, ':at': activatedAt },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
   }
 
   async deleteCode(codeHash: string, requestId: string): Promise<void> {

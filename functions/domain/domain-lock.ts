@@ -12,6 +12,11 @@ export interface DomainLock {
   readonly requestId: string;
   /** When the lock was written; only matters while its request item does not exist yet. */
   readonly lockedAt: string;
+  /**
+   * Set when retention deleted the ACTIVE request it names (retention.ts): the account is
+   * live, so the domain stays taken although no request item exists any more.
+   */
+  readonly activatedAt?: string;
 }
 
 export interface LockPolicy {
@@ -77,6 +82,7 @@ export const standingOf = (input: {
   const { lock, holder, claimant, now } = input;
   const policy = input.policy ?? DEFAULT_LOCK_POLICY;
   if (lock.requestId === claimant) return LockStanding.OURS;
+  if (lock.activatedAt !== undefined) return LockStanding.HELD;
   if (!holder) {
     return ageMs(lock.lockedAt, now) < policy.orphanLockAfterSeconds * 1000
       ? LockStanding.HELD

@@ -4,7 +4,9 @@ import { forgetChangeOf, type StatusCounter } from './status-counts.ts';
 
 /**
  * Retention (docs/security.md): a closed request, its timeline and its domain lock are
- * deleted `RETENTION_DAYS` after it closed. Settle fixes the date (`retainUntil`, and the
+ * deleted `RETENTION_DAYS` after it closed. An activated request is deleted too, but its
+ * domain's lock stays (domain, request id and activation time, no personal data): the account
+ * is live, and a new request for its domain must still be refused. Settle fixes the date (`retainUntil`, and the
  * table's TTL attribute); on AWS DynamoDB's TTL deletes the request item and the table's stream
  * hands its old image to `forgetDeleted`; locally (dynalite has no TTL) the sweep finds the
  * request at that date and `forget` deletes it all.
@@ -38,6 +40,11 @@ export interface RetainedItems {
   deleteTimeline(requestId: string): Promise<void>;
   /** The domain's lock, only while it still names this request. */
   releaseLock(domain: string, requestId: string): Promise<void>;
+  /**
+   * An activated account's lock stays, marked with its activation, only while it still names
+   * this request: the domain is taken for good, though its request is gone.
+   */
+  keepLockOfAccount(domain: string, requestId: string, activatedAt: string): Promise<void>;
   /** Its activation code's item, only while it still points at this request. */
   deleteCode(codeHash: string, requestId: string): Promise<void>;
   deleteRequest(requestId: string): Promise<void>;
@@ -83,7 +90,12 @@ export class Retention {
 
   private async deleteRest(request: SmartAccountRequest): Promise<void> {
     await this.items.deleteTimeline(request.id);
-    await this.items.releaseLock(request.accountDomain, request.id);
+    if (request.status === RequestStatus.ACTIVE) {
+      const activatedAt = request.activatedAt ?? closedAtOf(request) ?? new Date().toISOString();
+      await this.items.keepLockOfAccount(request.accountDomain, request.id, activatedAt);
+    } else {
+      await this.items.releaseLock(request.accountDomain, request.id);
+    }
     if (request.codeHash) await this.items.deleteCode(request.codeHash, request.id);
   }
 }

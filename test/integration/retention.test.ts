@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../local/stack.ts';
 import { scanTable } from '../hardening/support.ts';
+import { createPending, decide } from '../support/customer.ts';
 import {
   type PartnerClient,
   partnerClient,
@@ -74,6 +75,43 @@ describe('retention', () => {
       ...before,
       PENDING_ACTIVATION: before.PENDING_ACTIVATION - 1,
     });
+  });
+
+  it('deletes an activated request too, but its domain stays taken', async () => {
+    const pending = await createPending(stack, partner);
+    const { id } = pending;
+    const { accountDomain } = pending.resource as { accountDomain: string };
+    expect((await decide(pending, 'activate')).status).toBe(200);
+    await waitFor(
+      async () =>
+        (await partner.get(id)).body.status === 'ACTIVE' &&
+        (await itemsOf(id, accountDomain)).some((item) => item.notifiedStatus === 'ACTIVE'),
+      'the activation settled',
+    );
+
+    await new Promise((resolve) => setTimeout(resolve, RETENTION_SECONDS * 1000 + 200));
+    await stack.sweep();
+
+    expect((await partner.get(id)).status).toBe(404);
+    const again = await partner.create(validRequest({ accountDomain }));
+    expect(again.status).toBe(409);
+    const left = await itemsOf(id, accountDomain);
+    expect(left).toEqual([
+      expect.objectContaining({
+        PK: `DOMAIN#${accountDomain}`,
+        requestId: id,
+        activatedAt: expect.any(String),
+      }),
+    ]);
+    // Nothing personal stays with it.
+    expect(Object.keys(left[0] ?? {}).sort()).toEqual([
+      'PK',
+      'SK',
+      'activatedAt',
+      'entity',
+      'lockedAt',
+      'requestId',
+    ]);
   });
 
   it('never deletes a pending request, however old', async () => {

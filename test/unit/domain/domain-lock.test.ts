@@ -47,6 +47,19 @@ describe('when a domain lock still holds the domain', () => {
     },
   );
 
+  it('holds for good once it marks an activated account whose request retention deleted', () => {
+    const accountLock = { ...lock, activatedAt: NOW.toISOString() };
+    expect(
+      standingOf({
+        lock: accountLock,
+        holder: undefined,
+        claimant: 'sar_NEW',
+        now: secondsAfter(86_400 * 800),
+        policy,
+      }),
+    ).toBe(LockStanding.HELD);
+  });
+
   it('holds while its request item may still be on its way, and is an orphan after that', () => {
     expect(standing(undefined, 59)).toBe(LockStanding.HELD);
     expect(standing(undefined, 60)).toBe(LockStanding.ORPHANED);

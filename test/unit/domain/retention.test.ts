@@ -24,6 +24,9 @@ class RecordingItems implements RetainedItems {
   async releaseLock(domain: string, requestId: string) {
     this.deleted.push(`lock ${domain} ${requestId}`);
   }
+  async keepLockOfAccount(domain: string, requestId: string, activatedAt: string) {
+    this.deleted.push(`lock kept ${domain} ${requestId} ${activatedAt}`);
+  }
   async deleteCode(codeHash: string, requestId: string) {
     this.deleted.push(`code ${codeHash} ${requestId}`);
   }
@@ -114,6 +117,29 @@ describe('deleting a request whose retention ended (the sweep)', () => {
 
     expect(await counts.read(request.partnerId)).toMatchObject({ EXPIRED: 0 });
     expect(items.deleted.at(-1)).toBe(`request ${request.id}`);
+  });
+});
+
+describe('deleting an activated request', () => {
+  it('deletes the request and its timeline but keeps its domain taken, marked as an account', async () => {
+    const request = settled({
+      status: 'ACTIVE',
+      notifiedStatus: 'ACTIVE',
+      closedAt: null,
+      activatedAt: '2026-12-01T08:00:00.000Z',
+    });
+    const { counts, items, retention } = await setUp(request);
+    expect(await counts.read(request.partnerId)).toMatchObject({ ACTIVE: 1 });
+
+    expect(await retention.forget(request.id, NOW)).toBe('forgotten');
+
+    expect(items.deleted).toEqual([
+      `timeline ${request.id}`,
+      `lock kept ${request.accountDomain} ${request.id} 2026-12-01T08:00:00.000Z`,
+      `code hash-1 ${request.id}`,
+      `request ${request.id}`,
+    ]);
+    expect(await counts.read(request.partnerId)).toMatchObject({ ACTIVE: 0 });
   });
 });
 
