@@ -381,3 +381,48 @@ describe('the Step Functions endpoint goes down and comes back (a restart)', () 
     await activationLink(stack, later.customerEmail);
   });
 });
+
+describe('counting under faults', () => {
+  const key = (body: Record<string, unknown>) =>
+    body.Key as { PK?: { S?: string }; SK?: { S?: string } } | undefined;
+  const isCounterWrite = (body: Record<string, unknown>) => key(body)?.SK?.S === 'COUNTS';
+  const isCountConfirmation = (body: Record<string, unknown>) =>
+    key(body)?.SK?.S === 'REQUEST' && String(body.UpdateExpression).includes('countedStatus');
+  const counts = async () =>
+    (await partner.call('GET', '/v1/smart-account-requests/counts')).body as Record<string, number>;
+
+  it('a lost reply to the counter and a failed confirmation still count the request once', async () => {
+    const before = await counts();
+    const lost = faults.inject({
+      service: 'dynamodb',
+      operation: 'UpdateItem',
+      when: isCounterWrite,
+      action: { kind: 'lose-reply' },
+    });
+    const failed = faults.inject({
+      service: 'dynamodb',
+      operation: 'UpdateItem',
+      when: isCountConfirmation,
+      times: 3,
+      action: { kind: 'error', name: 'InternalServerError' },
+    });
+    const body = validRequest();
+
+    const created = await partner.create(body);
+    expect(created.status, created.text).toBe(202);
+    await activationMailArrives(body.customerEmail);
+    await waitFor(async () => failed.spent, 'the confirmation to fail three times');
+    const after = await waitFor(async () => {
+      const now = await counts();
+      return now.PENDING_ACTIVATION !== before.PENDING_ACTIVATION && now;
+    }, 'the request to be counted');
+    await sleep(300);
+
+    expect(lost.hits).toBe(1);
+    expect(await counts()).toEqual({
+      ...before,
+      PENDING_ACTIVATION: (before.PENDING_ACTIVATION ?? 0) + 1,
+    });
+    expect(after.PENDING_ACTIVATION).toBe((before.PENDING_ACTIVATION ?? 0) + 1);
+  });
+});

@@ -201,3 +201,42 @@ describe('activate vs cancel vs expiry', () => {
     );
   });
 });
+
+describe('counts after the races', () => {
+  const STATUSES = ['PENDING_ACTIVATION', 'ACTIVE', 'DECLINED', 'CANCELLED', 'EXPIRED', 'FAILED'];
+  const listedPerStatus = async () => {
+    const listed: Record<string, number> = {};
+    for (const status of STATUSES) {
+      let cursor: string | null = null;
+      listed[status] = 0;
+      do {
+        const page = await partner.list(
+          `?status=${status}&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        listed[status] += page.body.items.length;
+        cursor = page.body.nextCursor;
+      } while (cursor);
+    }
+    return listed;
+  };
+
+  it('counts every request of the races once, under the status it ended in', async () => {
+    const agreed = await waitFor(
+      async () => {
+        const [counts, listed] = await Promise.all([
+          partner.call('GET', '/v1/smart-account-requests/counts'),
+          listedPerStatus(),
+        ]);
+        return JSON.stringify(counts.body) === JSON.stringify(listed) && listed;
+      },
+      'the counts to agree with the lists',
+      (TIMEOUT_SECONDS + 10) * 1000,
+    );
+    const total = Object.values(agreed).reduce((sum, n) => sum + n, 0);
+    expect(total).toBe(
+      (await scanTable(stack)).filter(
+        (item) => item.SK === 'REQUEST' && item.partnerId === 'local-partner-1',
+      ).length,
+    );
+  });
+});
