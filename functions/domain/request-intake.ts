@@ -107,7 +107,10 @@ export class RequestIntake {
       // this write fails too, the domain lock treats the request as abandoned after a while.
       logger.error('workflow did not start', { requestId: request.id, error });
       await this.store
-        .close(request.id, RequestStatus.FAILED, { reason: CloseReason.EXECUTION_NOT_STARTED })
+        .close(request.id, RequestStatus.FAILED, {
+          partnerId: request.partnerId,
+          reason: CloseReason.EXECUTION_NOT_STARTED,
+        })
         .catch((closeError: unknown) =>
           logger.error('could not close request without execution', {
             requestId: request.id,

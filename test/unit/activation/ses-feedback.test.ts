@@ -35,6 +35,8 @@ beforeEach(() => {
   documents.reset();
   sfn.reset();
   sfn.onAnyCommand().resolves({});
+  // The close reads whose request it is first (the bounce names only the request).
+  documents.on(GetCommand).resolves({ Item: { ...pendingWithToken } });
 });
 
 const event = (

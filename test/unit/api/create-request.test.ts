@@ -108,7 +108,7 @@ describe('POST /v1/smart-account-requests', () => {
     expect(response.statusCode).toBe(503);
     expect(response.headers?.['Retry-After']).toBe('2');
     expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
-      ConditionExpression: '#status = :pending',
+      ConditionExpression: '#status = :pending AND partnerId = :partnerId',
       ExpressionAttributeValues: expect.objectContaining({
         ':to': 'FAILED',
         ':reason': 'ExecutionNotStarted',

@@ -259,7 +259,8 @@ describe('RequestSettled', () => {
     RequestStatus.EXPIRED,
     RequestStatus.FAILED,
   ])('is recorded with status %s when that outcome is settled', async (status) => {
-    // Its e-mails went out already, so Settle only reports the outcome.
+    // Its e-mails went out already, so Settle only reports the outcome (and counts it).
+    documents.on(UpdateCommand).resolves({ Attributes: {} });
     documents.on(GetCommand).resolves(stored(aRequest({ status, notifiedStatus: status })));
 
     await expect(
