@@ -9,6 +9,12 @@ export const BUDGETS = {
   webhookP99Ratio: 1.5,
   /** Read units of a filtered first page of 25 (bench/list-filters.ts); see docs/performance.md. */
   listFilterPageReadUnits: 30,
+  /**
+   * The slowest sequential 100-item batch's answer on the local stack (bench/batch-create.ts):
+   * API Gateway's integration timeout. Locally the answer also carries the workflows its items
+   * start, which run in the same process; see docs/performance.md for the margin measured.
+   */
+  batchAnswerMs: 29_000,
 } as const;
 
 export interface BudgetCheck {
@@ -47,6 +53,13 @@ export interface BudgetInput {
     /** How many requests the partner has: the page's cost must not follow it. */
     readonly partnerRequests: number;
     readonly pages: readonly { readonly query: string; readonly readUnits: number }[];
+  };
+  /** The sequential batches of the batch phase (bench/batch-create.ts). */
+  readonly batches: {
+    /** Items per batch. */
+    readonly items: number;
+    /** Each batch's request to answer. */
+    readonly answerMs: readonly number[];
   };
 }
 
@@ -99,7 +112,21 @@ export const checkBudgets = (input: BudgetInput): BudgetCheck[] => {
     webhookIsolation(input.webhooks),
     webhookCompleteness(input.webhooks),
     listFilterPages(input.listFilters),
+    batchAnswers(input.batches),
   ];
+};
+
+const batchAnswers = (batches: BudgetInput['batches']): BudgetCheck => {
+  const slowest = batches.answerMs.reduce((max, ms) => Math.max(max, ms), Number.NEGATIVE_INFINITY);
+  const over = batches.answerMs.filter((ms) => !(ms <= BUDGETS.batchAnswerMs));
+  return {
+    name: `batch of ${batches.items} answered`,
+    limit: `<= ${BUDGETS.batchAnswerMs / 1000} s each`,
+    measured: batches.answerMs.length
+      ? `max ${(slowest / 1000).toFixed(2)} s of ${batches.answerMs.length}${over.length ? `, ${over.length} over` : ''}`
+      : 'no batches',
+    holds: batches.answerMs.length > 0 && over.length === 0,
+  };
 };
 
 const listFilterPages = (listFilters: BudgetInput['listFilters']): BudgetCheck => {

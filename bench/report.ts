@@ -270,7 +270,7 @@ export const webhookSection = (result: WebhookResult): string => {
 
 export const budgetSection = (checks: readonly BudgetCheck[]): string =>
   [
-    '6. Budgets',
+    '7. Budgets',
     table(
       ['budget', 'limit', 'measured', 'holds'],
       checks.map((check) => [check.name, check.limit, check.measured, check.holds ? 'yes' : 'NO']),

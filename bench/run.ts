@@ -2,14 +2,16 @@
  * `npm run bench`: cold-start proxy per Lambda bundle, API overhead against the bare work,
  * per-request cost per outcome, the sweep's read cost against settled requests, webhook
  * delivery latency beside a slow and a failing endpoint, the list filters' read cost on a
- * partner with 50,000 requests, and the budgets of issues 6, 13 and 14. Prints a table per part and ends
- * with one SUMMARY line; exits 1 when a budget does not hold. `--json <file>` also writes
- * every figure. See docs/performance.md.
+ * partner with 50,000 requests, the throughput of 100-item batch creates, and the budgets of
+ * issues 6, 13 and 14. Prints a table per part and ends with one SUMMARY line; exits 1 when a
+ * budget does not hold. `--json <file>` also writes every figure. See docs/performance.md.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureApiOverhead } from './api-overhead.ts';
+import { BATCH_SETTINGS, measureBatchCreate } from './batch-create.ts';
+import { batchBudgetInput, batchCreateSection } from './batch-report.ts';
 import { checkBudgets } from './budgets.ts';
 import { bundleHandlers, bundleReference, loadBundlePlan, PROJECT_ROOT } from './bundles.ts';
 import { measureLoads } from './cold-start.ts';
@@ -45,6 +47,8 @@ const SETTINGS = {
   webhooks: WEBHOOK_SETTINGS,
   /** Issue 14: filtered list pages of a partner with 50,000 requests, before and after. */
   listFilters: LIST_FILTER_SETTINGS,
+  /** Issue 14: 100-item batches one after the other and 4 at once. */
+  batches: BATCH_SETTINGS,
 } as const;
 
 const jsonFile = (() => {
@@ -105,6 +109,10 @@ try {
   phaseDone('listFilters');
   console.log(`${listFiltersSection(listFilters)}\n`);
 
+  const batches = await measureBatchCreate(SETTINGS.batches);
+  phaseDone('batches');
+  console.log(`${batchCreateSection(batches)}\n`);
+
   const scans = await scansUnder(join(PROJECT_ROOT, 'functions'), PROJECT_ROOT);
   const activated = cost.outcomes.find(({ measurement }) => measurement.outcome === 'activated');
   const checks = checkBudgets({
@@ -118,6 +126,7 @@ try {
     scans: scans.length,
     webhooks: webhookBudgetInput(webhooks),
     listFilters: listFilterBudgetInput(listFilters),
+    batches: batchBudgetInput(batches),
   });
   console.log(budgetSection(checks));
   for (const scan of scans) console.log(`   Scan: ${scan.file}:${scan.line}: ${scan.text}`);
@@ -144,6 +153,7 @@ try {
           sweep,
           webhooks,
           listFilters,
+          batches,
           checks,
           scans,
         },

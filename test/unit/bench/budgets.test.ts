@@ -26,6 +26,7 @@ const within = {
       { query: '?status=ACTIVE&limit=25', readUnits: BUDGETS.listFilterPageReadUnits },
     ],
   },
+  batches: { items: 100, answerMs: [3_200, BUDGETS.batchAnswerMs] },
 };
 
 describe('checkBudgets', () => {
@@ -111,5 +112,23 @@ describe('checkBudgets', () => {
     });
     expect(pages([Number.NaN])?.holds).toBe(false);
     expect(pages([])).toMatchObject({ holds: false, measured: 'no pages' });
+  });
+
+  it("holds every sequential batch of 100 to API Gateway's integration timeout", () => {
+    const answers = (answerMs: number[]) =>
+      checkBudgets({ ...within, batches: { items: 100, answerMs } }).find(
+        (check) => check.name === 'batch of 100 answered',
+      );
+    expect(answers([3_170, 29_000])).toMatchObject({
+      holds: true,
+      limit: '<= 29 s each',
+      measured: 'max 29.00 s of 2',
+    });
+    expect(answers([29_001, 3_000, 31_500])).toMatchObject({
+      holds: false,
+      measured: 'max 31.50 s of 3, 2 over',
+    });
+    expect(answers([Number.NaN])?.holds).toBe(false);
+    expect(answers([])).toMatchObject({ holds: false, measured: 'no batches' });
   });
 });
