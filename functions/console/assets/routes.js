@@ -3,9 +3,10 @@
  * server route: `#/requests/<id>` is a request's page, `#/webhooks` the webhook endpoints,
  * `#/batch` the CSV upload, `#/api-keys` the API keys, `#/` (or no hash) the form and list. Any other hash is an in-page
  * anchor (the skip link's `#main`) and changes no view.
+ * The list's filters follow `#/` as a query (`#/?status=ACTIVE&q=acme.example`, list-filters.js).
  */
 
-/** @typedef {{ view: 'list' } | { view: 'request', id: string } | { view: 'webhooks' } | { view: 'batch' } | { view: 'apiKeys' }} Route */
+/** @typedef {{ view: 'list', query: string } | { view: 'request', id: string } | { view: 'webhooks' } | { view: 'batch' } | { view: 'apiKeys' }} Route */
 
 export const listHash = '#/';
 export const webhooksHash = '#/webhooks';
@@ -20,7 +21,9 @@ export const requestHash = (id) => `#/requests/${encodeURIComponent(id)}`;
  * @returns {Route | null} null for a hash that is no route
  */
 export function routeOf(hash) {
-  if (hash === '' || hash === '#' || hash === listHash) return { view: 'list' };
+  if (hash === '' || hash === '#' || hash === listHash) return { view: 'list', query: '' };
+  if (hash.startsWith(`${listHash}?`))
+    return { view: 'list', query: hash.slice(listHash.length + 1) };
   if (hash === webhooksHash) return { view: 'webhooks' };
   if (hash === batchHash) return { view: 'batch' };
   if (hash === apiKeysHash) return { view: 'apiKeys' };
