@@ -59,12 +59,13 @@ const asset = (body: string, contentType: string): Asset => ({
 const page = asset(read('index.html'), 'text/html; charset=utf-8');
 
 /**
- * Papa Parse, the CSV upload's parser (batch-page.js imports `./papaparse.js`), read from the
- * papaparse package: locally from node_modules, on Lambda from the copy the bundling ships
- * beside the bundle (infra/constructs/bundling.ts), so no copy of the library lives in our
- * sources. Its browser build is UMD, which sets `module.exports` when `module` and `exports`
- * exist: the module below gives it both and exports what it set, which makes it an ES module
- * that `script-src 'self'` allows without a global or a second kind of script.
+ * Papa Parse, which reads the CSV upload and writes the results and the list's export
+ * (papaparse-loader.js imports `./papaparse.js`), read from the papaparse package: locally
+ * from node_modules, on Lambda from the copy the bundling ships beside the bundle
+ * (infra/constructs/bundling.ts), so no copy of the library lives in our sources. Its
+ * browser build is UMD, which sets `module.exports` when `module` and `exports` exist: the
+ * module below gives it both and exports what it set, which makes it an ES module that
+ * `script-src 'self'` allows without a global or a second kind of script.
  */
 const papaparse = asset(
   [

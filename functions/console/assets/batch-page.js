@@ -1,8 +1,8 @@
 /** @import { Problem } from './api-client.js' */
 /** @import { BatchApi, BatchItemResult } from './batch-api.js' */
-/** @import { BatchField, CsvProblem, CsvRow, Papa, RowOutcome } from './batch-csv.js' */
+/** @import { BatchField, CsvProblem, CsvRow, RowOutcome } from './batch-csv.js' */
 /** @import { TextKey } from './i18n.js' */
-import { ApiError, ServiceUnreachable } from './api-client.js';
+import { ApiError } from './api-client.js';
 import {
   BATCH_FIELDS,
   bodyOf,
@@ -15,6 +15,7 @@ import {
 import { byId, element, h } from './dom.js';
 import { fieldLabel, t } from './i18n.js';
 import { isSessionEnd, problemNodes, say } from './messages.js';
+import { loadPapa } from './papaparse-loader.js';
 import { requestHash } from './routes.js';
 
 /**
@@ -24,26 +25,6 @@ import { requestHash } from './routes.js';
  * is first sent and kept: a double click or "try again" after a lost answer replays it instead
  * of creating twice. The outcome of every row can be downloaded as CSV.
  */
-
-/**
- * Papa Parse, served by serve-console from the papaparse package as an ES module at a URL
- * beside this one. It is not a file of this folder, so it is imported by URL, and only once
- * this page opens: the rest of the console never loads it.
- */
-const papaUrl = new URL('./papaparse.js', import.meta.url).href;
-/** @type {Promise<Papa> | null} */
-let papaLoading = null;
-const loadPapa = () => {
-  papaLoading ??= import(papaUrl).then(
-    (module) => /** @type {Papa} */ (module.default),
-    (error) => {
-      // Not cached: the next file tries again.
-      papaLoading = null;
-      throw new ServiceUnreachable(error);
-    },
-  );
-  return papaLoading;
-};
 
 /** Problems listed for a refused file; the rest are counted. */
 const MAX_LISTED_PROBLEMS = 20;

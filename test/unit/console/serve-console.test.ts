@@ -264,9 +264,9 @@ describe('serve-console', () => {
       expect(papa.unparse([['=1']], { escapeFormulae: true })).toBe(`"'=1"`);
     });
 
-    it('is the module the upload page imports by URL', async () => {
-      const page = (await get('/console/batch-page.js')).body;
-      expect(page).toContain("new URL('./papaparse.js', import.meta.url)");
+    it('is the module the console imports by URL', async () => {
+      const loader = (await get('/console/papaparse-loader.js')).body;
+      expect(loader).toContain("new URL('./papaparse.js', import.meta.url)");
     });
   });
 
