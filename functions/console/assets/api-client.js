@@ -1,7 +1,7 @@
 /**
  * @import * as z from 'zod'
  * @import { correctRequestInput, createRequestInput, extendRequestInput, ListRequestsQuery } from '../../domain/request-schema.ts'
- * @import { problem, requestList, SmartAccountRequestResource } from '../../domain/resource-schemas.ts'
+ * @import { problem, requestList, SmartAccountRequestResource, statusCounts } from '../../domain/resource-schemas.ts'
  */
 
 /**
@@ -17,6 +17,7 @@
 /** @typedef {NonNullable<Problem['errors']>[number]} FieldError */
 /** @typedef {z.input<typeof createRequestInput>} RequestBody */
 /** The list's query as the server reads it. @typedef {ListRequestsQuery} ListQuery */
+/** Every status with its count. @typedef {z.infer<typeof statusCounts>} StatusCounts */
 /** @typedef {z.input<typeof extendRequestInput>} ExtendBody */
 /**
  * What `PATCH …/{id}` may change; the account fields it names only to refuse them.
@@ -90,13 +91,18 @@ export class ApiClient {
     return /** @type {StoredRequest} */ (await this.#send('POST', '', { body, headers }));
   }
 
-  /** @param {ListQuery} query */
-  async list({ limit, status, cursor }) {
+  /** @param {ListQuery} query the filters it has combine */
+  async list({ limit, cursor, ...filters }) {
     const params = new URLSearchParams();
     params.set('limit', String(limit));
-    if (status) params.set('status', status);
+    for (const [name, value] of Object.entries(filters)) if (value) params.set(name, value);
     if (cursor) params.set('cursor', cursor);
     return /** @type {RequestPage} */ (await this.#send('GET', `?${params}`));
+  }
+
+  /** The partner's requests per status, every status present. */
+  async counts() {
+    return /** @type {StatusCounts} */ (await this.#send('GET', '/counts'));
   }
 
   /** @param {string} id */

@@ -11,7 +11,7 @@ import { RequestList } from './list.js';
 import { clearMessages } from './messages.js';
 import { RequestPage } from './request-page.js';
 import { ReviewDialog } from './review-dialog.js';
-import { listHash, routeOf } from './routes.js';
+import { routeOf } from './routes.js';
 import { Session } from './session.js';
 import { WebhookApi } from './webhooks-api.js';
 import { WebhooksPage } from './webhooks-page.js';
@@ -63,7 +63,10 @@ const apiKeys = new ApiKeysPage({
 /** @type {Session} */
 const session = new Session({
   verify: async () => {
-    // Loading the list checks the key; then the view the URL names is shown.
+    // Loading the list checks the key; then the view the URL names is shown. The list is the
+    // one the URL names, so a reload of a filtered list loads it only once.
+    const route = routeOf(location.hash);
+    list.showFilters(route?.view === 'list' ? route.query : '');
     const verified = await list.load();
     if (verified) await showRoute();
     return verified;
@@ -128,7 +131,7 @@ const page = new RequestPage({
     form.prefill(request);
     // A new history entry, as following a link: back returns to the request's page. pushState
     // fires no hashchange, so the view changes here.
-    history.pushState(null, '', listHash);
+    history.pushState(null, '', list.hash);
     page.close();
     showListView();
     void list.load();
@@ -209,10 +212,11 @@ async function showRoute() {
   }
   const closed = page.close();
   showListView();
-  if (closed === null) return;
+  const filtersChanged = list.showFilters(route.query);
+  if (closed === null && !filtersChanged) return;
   await list.load();
   // Unless the partner has moved on (forward again) while the list loaded.
-  if (page.openId === null) list.focusRow(closed);
+  if (closed !== null && page.openId === null) list.focusRow(closed);
 }
 
 window.addEventListener('hashchange', () => void showRoute());

@@ -93,6 +93,10 @@ export function formatDate(iso, withTime = false) {
   );
 }
 
+/** @param {number} n */
+export const formatNumber = (n) =>
+  new Intl.NumberFormat(current === 'nl' ? 'nl-NL' : 'en-GB').format(n);
+
 /** @param {string | null | undefined} iso */
 export const timeElement = (iso, withTime = false) =>
   iso ? h('time', { datetime: iso }, formatDate(iso, withTime)) : '—';

@@ -1,18 +1,37 @@
-/** @import { ApiClient, StoredRequest } from './api-client.js' */
+/** @import { ApiClient, Problem, StoredRequest } from './api-client.js' */
+/** @import { ListFilters } from './list-filters.js' */
 import { ApiError } from './api-client.js';
 import { byId, control, h } from './dom.js';
+import { showFieldErrors } from './field-errors.js';
 import { t, timeElement } from './i18n.js';
+import { ListExport } from './list-export.js';
+import {
+  apiFilters,
+  filtersOfQuery,
+  hasFilters,
+  hashOfFilters,
+  inputOfPath,
+  NO_FILTERS,
+  sameFilters,
+} from './list-filters.js';
 import { accountLabel, clearMessages, isSessionEnd, problemNodes, say } from './messages.js';
 import { requestHash } from './routes.js';
+import { StatusTabs } from './status-tabs.js';
 
 /**
- * The partner's requests: one page at a time, newest first, optionally of one status, with
+ * The partner's requests: one page at a time, newest first (by expiry with "expires before"),
+ * filtered by a status tab, a search by domain or customer address and an expiry day, with
  * resend and cancel on pending rows. Each row's account name links to the request's page,
  * which has every detail, so the table keeps to the columns that tell requests apart and
- * fits its card. The list holds its own page position and rows.
+ * fits its card. The filters live in the URL's hash (list-filters.js): changing them changes
+ * the hash, which the console's router hands back to `showFilters`, so reload, back and a
+ * shared link show the same list. The list holds its filters, page position and rows.
  */
 
 const pageSize = 20;
+
+/** The search form's inputs, which show the API's field errors about them. */
+const FILTER_INPUTS = /** @type {const} */ (['list-search', 'list-expires-before']);
 
 /**
  * @typedef {{
@@ -33,64 +52,150 @@ export class RequestList {
   #page = 1;
   /** @type {StoredRequest[]} */
   #items = [];
+  /** @type {ListFilters} the filters of the rows shown (or being loaded) */
+  #filters = NO_FILTERS;
+  /** The API refused the filters (a field error shows at its input): no rows, no "none found". */
+  #refused = false;
+  /** Bumped by each load: a page that comes back after a newer load started is dropped. */
+  #loading = 0;
+  /** @type {StatusTabs} */
+  #tabs;
+  /** @type {ListExport} */
+  #export;
 
   /** @param {RequestListOptions} options `onCancel` asks the partner to confirm a cancel */
   constructor({ api, onCancel }) {
     this.#api = api;
     this.#onCancel = onCancel;
-    byId('status-filter').addEventListener('change', () => this.#changePage({ first: true }));
+    this.#tabs = new StatusTabs({
+      api,
+      // What the search box holds goes with the tab, searched yet or not: they combine.
+      onSelect: (status) => this.#navigate({ ...this.#typedFilters(), status }),
+    });
+    this.#export = new ListExport({ api, filters: () => this.#filters });
+    byId('list-search-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.#navigate(this.#typedFilters());
+    });
+    for (const id of ['clear-filters', 'clear-filters-empty']) {
+      byId(id).addEventListener('click', () => {
+        this.#navigate(NO_FILTERS);
+        // The button is hidden once there are no filters; the search box is where to go on.
+        control('list-search').focus();
+      });
+    }
     byId('refresh').addEventListener('click', async () => {
       clearMessages();
       await this.load();
     });
     byId('first-page').addEventListener('click', () => this.#changePage({ first: true }));
     byId('next-page').addEventListener('click', () => this.#changePage({ next: true }));
+    this.#showFilterValues();
     this.render();
   }
 
-  /** @returns {Promise<boolean>} whether the list loaded */
+  /**
+   * Takes the filters of the list's hash query (routes.js); other filters start at the first
+   * page. The caller loads the list.
+   * @param {string} query what follows `#/?`, or ''
+   * @returns {boolean} whether the filters changed
+   */
+  showFilters(query) {
+    const filters = filtersOfQuery(query);
+    const changed = !sameFilters(filters, this.#filters);
+    this.#filters = filters;
+    // Also when unchanged: coming back to the list puts what was typed and not searched back
+    // to what the list shows.
+    this.#showFilterValues();
+    if (changed) {
+      this.#cursor = null;
+      this.#nextCursor = null;
+      this.#page = 1;
+    }
+    return changed;
+  }
+
+  /** The hash of the list as it is filtered, for a way back to it. */
+  get hash() {
+    return hashOfFilters(this.#filters);
+  }
+
+  /**
+   * @returns {Promise<boolean>} whether the key was accepted: the list loaded, or the API
+   *   refused a filter (which shows at its input)
+   */
   async load() {
-    const status = control('status-filter').value;
+    const loading = ++this.#loading;
     const table = byId('requests-table');
     table.setAttribute('aria-busy', 'true');
     try {
       const page = await this.#api.list({
         limit: pageSize,
-        // The filter's options are the contract's statuses (index.html; checked by a test).
-        ...(status && { status: /** @type {StoredRequest['status']} */ (status) }),
+        ...apiFilters(this.#filters),
         ...(this.#cursor && { cursor: this.#cursor }),
       });
+      if (loading !== this.#loading) return true;
       this.#items = page.items;
       this.#nextCursor = page.nextCursor;
+      this.#refused = false;
+      this.#showFieldErrors();
       say(alertRegion());
       this.render();
+      // Every load of the list (after a create, a cancel, a batch, a refresh) reads the
+      // counts again.
+      void this.#tabs.refresh();
       return true;
     } catch (error) {
-      if (!isSessionEnd(error)) {
-        // The list is hidden before sign-in, so a failed first load reports next to the key.
-        const region = byId('workspace').hidden ? byId('sign-in-message') : alertRegion();
-        say(region, ...problemNodes(error));
+      // First: a 401 ends the session, which resets the list (a newer load, in effect).
+      if (isSessionEnd(error)) return false;
+      if (loading !== this.#loading) return true;
+      const refused = error instanceof ApiError && error.status === 400;
+      if (refused) {
+        // The rows shown are not of the filters the form now shows.
+        this.#refused = true;
+        this.#items = [];
+        this.#nextCursor = null;
+        this.#showFieldErrors(error.problem);
+        this.render();
       }
-      return false;
+      // The list is hidden before sign-in, so a failed first load reports next to the key.
+      const region = byId('workspace').hidden && !refused ? byId('sign-in-message') : alertRegion();
+      say(region, ...problemNodes(error));
+      return refused;
     } finally {
-      table.removeAttribute('aria-busy');
+      if (loading === this.#loading) table.removeAttribute('aria-busy');
     }
   }
 
   render() {
+    const filtered = hasFilters(this.#filters);
+    const empty = this.#items.length === 0 && !this.#refused;
     byId('requests-body').replaceChildren(...this.#items.map((request) => this.#row(request)));
-    byId('requests-empty').hidden = this.#items.length > 0;
+    byId('requests-empty').hidden = !empty || filtered;
+    byId('requests-no-match').hidden = !empty || !filtered;
+    byId('clear-filters').hidden = !filtered;
+    // The counts are of all the partner's requests, not of what a search found.
+    byId('status-tabs-note').hidden = !this.#filters.q && !this.#filters.expiresBefore;
     byId('first-page').toggleAttribute('disabled', this.#cursor === null);
     byId('next-page').toggleAttribute('disabled', this.#nextCursor === null);
     byId('page-number').textContent = t('pageNumber', { n: this.#page });
+    this.#tabs.render();
+    this.#export.render();
   }
 
-  /** Forgets the rows and the page position (sign-out). */
+  /** Forgets the rows, the filters, the counts and the page position (sign-out). */
   reset() {
+    this.#loading += 1;
     this.#cursor = null;
     this.#nextCursor = null;
     this.#page = 1;
     this.#items = [];
+    this.#refused = false;
+    this.#filters = NO_FILTERS;
+    this.#showFilterValues();
+    this.#showFieldErrors();
+    this.#tabs.reset();
+    this.#export.reset();
     this.render();
   }
 
@@ -99,6 +204,7 @@ export class RequestList {
     this.#cursor = null;
     this.#page = 1;
     await this.load();
+    this.#tabs.refreshSoon();
   }
 
   /**
@@ -116,6 +222,7 @@ export class RequestList {
   async showCancelled(request) {
     say(statusRegion(), t('cancelled', { account: accountLabel(request) }));
     await this.load();
+    this.#tabs.refreshSoon();
   }
 
   /**
@@ -126,6 +233,54 @@ export class RequestList {
   async showCancelFailure(error) {
     say(alertRegion(), ...problemNodes(error));
     await this.load();
+  }
+
+  /**
+   * Shows the list of other filters by changing the hash: the router hands them to
+   * `showFilters` and loads the list, and the filters get a history entry of their own. The
+   * filters shown already load again.
+   * @param {ListFilters} filters
+   */
+  #navigate(filters) {
+    clearMessages();
+    if (sameFilters(filters, this.#filters)) {
+      this.#showFilterValues();
+      void this.load();
+      return;
+    }
+    location.hash = hashOfFilters(filters);
+  }
+
+  /** @returns {ListFilters} the search form's values with the tab selected */
+  #typedFilters() {
+    return {
+      status: this.#filters.status,
+      q: control('list-search').value.trim(),
+      expiresBefore: control('list-expires-before').value,
+    };
+  }
+
+  /** The search form and the tabs as the filters are; links back to the list keep them. */
+  #showFilterValues() {
+    control('list-search').value = this.#filters.q;
+    control('list-expires-before').value = this.#filters.expiresBefore;
+    this.#tabs.select(this.#filters.status);
+    for (const link of document.querySelectorAll('a[data-list-link]')) {
+      link.setAttribute('href', hashOfFilters(this.#filters));
+    }
+  }
+
+  /**
+   * Each of the problem's field errors at the input it is about; without a problem, none.
+   * @param {Partial<Problem>} [problem]
+   */
+  #showFieldErrors(problem) {
+    for (const id of FILTER_INPUTS) {
+      const messages = (problem?.errors ?? [])
+        .filter((fieldError) => inputOfPath(fieldError.path) === id)
+        .map((fieldError) => fieldError.message);
+      showFieldErrors(id, messages);
+    }
   }
 
   /** @param {{ first?: boolean, next?: boolean }} move */

@@ -39,8 +39,6 @@ export const nl = {
   locale: 'Taal van de e-mails',
   reviewButton: 'Aanvraag controleren',
   requestsTitle: 'Uw aanvragen',
-  statusFilter: 'Status',
-  allStatuses: 'Alle statussen',
   refresh: 'Vernieuwen',
   colStatus: 'Status',
   colAccountName: 'Accountnaam',
@@ -209,6 +207,34 @@ export const nl = {
   'status.CANCELLED': 'Geannuleerd',
   'status.EXPIRED': 'Verlopen',
   'status.FAILED': 'Mislukt',
+  // The list's tabs, search and export (status-tabs.js, list.js, list-export.js).
+  statusTabsLabel: 'Aanvragen per status',
+  tabAll: 'Alle',
+  'tab.PENDING_ACTIVATION': 'Wachtend',
+  'tab.ACTIVE': 'Actief',
+  'tab.DECLINED': 'Geweigerd',
+  'tab.CANCELLED': 'Geannuleerd',
+  'tab.EXPIRED': 'Verlopen',
+  'tab.FAILED': 'Mislukt',
+  statusTabsNote:
+    'De aantallen gelden voor al uw aanvragen, niet alleen voor wat de zoekopdracht vindt.',
+  listSearchTitle: 'Uw aanvragen doorzoeken',
+  listSearch: 'Domein of e-mailadres van de klant',
+  listSearchHint:
+    'Een volledig domein (acme.example), of het volledige e-mailadres van een klant: tekst met een @ wordt als adres gezocht.',
+  listExpiresBefore: 'Verloopt vóór',
+  listExpiresBeforeHint: 'Aanvragen die verlopen voordat deze dag begint.',
+  listSearchButton: 'Zoeken',
+  clearFilters: 'Filters wissen',
+  noMatch: 'Geen aanvragen gevonden die hierbij passen.',
+  exportCsv: 'Exporteren (CSV)',
+  exportHint:
+    'Downloadt de aanvragen van de lijst zoals getoond (status, zoekopdracht, verloopdatum), hoogstens {max}.',
+  exportReading: 'Exporteren: {n} aanvragen gelezen…',
+  exportDone: '{n} aanvragen geëxporteerd.',
+  exportCapped:
+    'De eerste {n} aanvragen zijn geëxporteerd: er zijn er meer. Beperk de lijst (een status, een zoekopdracht, een verloopdatum) om de rest te exporteren.',
+  exportFailed: 'Het exporteren is gestopt: er is niets gedownload.',
   // The CSV upload (batch-page.js).
   navBatch: 'Een CSV uploaden',
   batchTitle: 'Veel aanvragen tegelijk uploaden',

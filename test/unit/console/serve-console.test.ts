@@ -279,11 +279,16 @@ describe('serve-console', () => {
       for (const key of keys) expect(Object.keys(en), key).toContain(key);
     });
 
-    it('filters by exactly the contract statuses, each with a name', async () => {
-      const filter = /<select id="status-filter">([\s\S]*?)<\/select>/.exec(await page())?.[1];
-      const values = [...(filter ?? '').matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+    it('has a tab for all and one for exactly each contract status, each with a name', async () => {
+      const tabs = /<div id="status-tabs"[^>]*>([\s\S]*?)<\/div>/.exec(await page())?.[1];
+      const values = [...(tabs ?? '').matchAll(/role="tab"[^>]*data-status="([^"]*)"/g)].map(
+        (m) => m[1],
+      );
       expect(values).toEqual(['', ...requestStatuses]);
-      for (const status of requestStatuses) expect(Object.keys(en)).toContain(`status.${status}`);
+      for (const status of requestStatuses) {
+        expect(Object.keys(en)).toContain(`status.${status}`);
+        expect(tabs).toContain(`data-i18n="tab.${status}"`);
+      }
     });
   });
 });
