@@ -116,8 +116,8 @@ describe('production bundles (esbuild, no code injection)', () => {
       );
       expect(loaded).toEqual(Object.fromEntries(modules.map((module) => [module, 'ok'])));
     },
-    // The CDK runs esbuild for one function after another (36 of them): about 100 s alone on
-    // two cores, and 246 s was measured beside the rest of the suite and other work.
+    // The CDK runs esbuild for one function after another (36 of them): 80 s for 28 in an
+    // earlier CI run, and over 240 s measured beside the rest of the suite and other work.
     600_000,
   );
 });
