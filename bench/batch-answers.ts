@@ -5,6 +5,19 @@
  */
 import { percentile } from './stats.ts';
 
+/** What a round of the sequential part sends: one batch, or as many single creates. */
+export const RoundKind = {
+  BATCH: 'batch',
+  SINGLES: 'singles',
+} as const;
+export type RoundKind = (typeof RoundKind)[keyof typeof RoundKind];
+
+/** The measured (not warm-up) rounds of one kind, in the order they ran. */
+export const measuredRounds = <R extends { readonly kind: RoundKind; readonly warmUp: boolean }>(
+  rounds: readonly R[],
+  kind: RoundKind,
+): R[] => rounds.filter((round) => round.kind === kind && !round.warmUp);
+
 interface SentItem {
   readonly accountDomain: string;
 }

@@ -7,6 +7,8 @@
  *   (the activation e-mail to each customer is in the local SES store: send-activation runs
  *   just before WaitForActivation). The next batch starts once they all did, so each batch
  *   meets a stack without the previous batch's workflows still running in its process;
+ * - singles: between those batches, rounds of as many single creates, as many in flight as a
+ *   batch runs at once, drained the same way: what the batch route saves (or costs) per item;
  * - parallel: `parallel` batches at once, one per partner (the partners a stack serves at the
  *   same time, rather than one partner's console, which sends its calls one after the other);
  * - dry runs: `?dryRun=true` of 100 items, timed to the answer.
@@ -20,6 +22,7 @@ import {
   checkReviewed,
   createdIds,
   listAndCountsProblems,
+  RoundKind,
   type StoredMail,
 } from './batch-answers.ts';
 import type { BatchStackInfo } from './batch-stack.ts';
@@ -35,6 +38,13 @@ export interface BatchSettings {
   readonly parallel: number;
   /** Measured dry runs, after one warm-up dry run. */
   readonly dryRuns: number;
+  /**
+   * Rounds of `items` single creates (POST /v1/smart-account-requests) between the sequential
+   * batches, after one warm-up round: what the batch saves against creating one by one.
+   */
+  readonly singleRounds: number;
+  /** Single creates in flight: as many as a batch runs at once (runBatch's default, 8). */
+  readonly singleConcurrency: number;
   /** How often GET /store is read while waiting for the activation e-mails. */
   readonly mailPollMs: number;
   /** How long a batch's executions may take to reach their first wait. */
@@ -42,30 +52,41 @@ export interface BatchSettings {
 }
 
 /**
- * 10 sequential batches of 100 and 4 in parallel: 1,500 requests with the warm-up. On 2 CPUs
- * the phase took 156 s at load 8-10 (2026-12-02 02:53 UTC; docs/performance.md).
+ * 10 sequential batches of 100, 5 rounds of 100 single creates between them and 4 batches in
+ * parallel: 2,100 requests with the warm-ups.
  */
 export const BATCH_SETTINGS: BatchSettings = {
   items: 100,
   batches: 10,
   parallel: 4,
   dryRuns: 5,
+  singleRounds: 5,
+  singleConcurrency: 8,
   mailPollMs: 250,
   firstWaitDeadlineSeconds: 120,
 };
 
-/** One batch of creates as the partner saw it. */
+/** One batch of creates (or round of single creates) as the partner saw it. */
 export interface BatchTiming {
   readonly partnerId: string;
   readonly items: number;
-  /** Request sent to answer read. */
+  /** Request sent to answer read (singles: the first sent to the last read). */
   readonly answerMs: number;
-  /** Request sent to the last activation e-mail seen (sequential batches only). */
-  readonly firstWaitMs?: number;
-  /** CPU time of the stack process over the same span (sequential batches only). */
-  readonly stackCpuMs?: number;
   /** 1-minute load average when the batch was sent. */
   readonly load: number;
+}
+
+/** A batch or a round of single creates of the sequential part, drained before the next. */
+export interface DrainedRound extends BatchTiming {
+  readonly kind: RoundKind;
+  readonly warmUp: boolean;
+  /** Request sent to the last activation e-mail seen. */
+  readonly firstWaitMs: number;
+  /**
+   * CPU time of the stack process from the request to the answer: the handler and what the
+   * executions it started did meanwhile; none of the GET /store polls, which come after.
+   */
+  readonly stackCpuMs: number;
 }
 
 export interface ParallelRun {
@@ -74,14 +95,14 @@ export interface ParallelRun {
   readonly answeredMs: number;
   /** First request sent to the last activation e-mail seen. */
   readonly firstWaitMs: number;
-  /** CPU time of the stack process over the same span. */
+  /** CPU time of the stack process from the first request to the last answer. */
   readonly stackCpuMs: number;
 }
 
 export interface BatchResult {
   readonly settings: BatchSettings;
-  readonly warmUp: BatchTiming;
-  readonly sequential: readonly BatchTiming[];
+  /** The sequential part in the order it ran, the warm-ups (one batch, one singles) first. */
+  readonly rounds: readonly DrainedRound[];
   readonly parallel: ParallelRun;
   readonly dryRunMs: readonly number[];
   /** Requests created over the phase, warm-up included, and what the API says of them. */
@@ -116,7 +137,8 @@ const call = async (
   return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
 };
 
-const BATCH_PATH = '/v1/smart-account-requests/batch';
+const REQUESTS_PATH = '/v1/smart-account-requests';
+const BATCH_PATH = `${REQUESTS_PATH}/batch`;
 
 const storedMail = async (stack: Stack): Promise<StoredMail[]> => {
   const response = await fetch(`${stack.info.sesUrl}/store`);
@@ -161,25 +183,64 @@ const sendBatch = async (
   return { sentAt, answeredAt, load };
 };
 
-/** One batch, then until each of its executions mailed its customer. */
-const sequentialBatch = async (
+/**
+ * The same items as single creates, `singleConcurrency` at a time; each answer checked as a
+ * batch's entry would be. Timed from the first request to the last answer.
+ */
+const sendSingles = async (
+  stack: Stack,
+  partner: Partner,
+  items: ReturnType<typeof newBatch>,
+  what: string,
+  created: Map<string, string[]>,
+  concurrency: number,
+) => {
+  const load = loadavg()[0] ?? 0;
+  const answers: { index: number; status: number; request: unknown }[] = [];
+  let next = 0;
+  const sentAt = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        const answer = await call(stack, partner, 'POST', REQUESTS_PATH, items[index]);
+        answers[index] = { index, status: answer.status, request: answer.body };
+      }
+    }),
+  );
+  const answeredAt = performance.now();
+  const ids = createdIds(what, 200, { items: answers }, items);
+  created.get(partner.id)?.push(...ids);
+  return { sentAt, answeredAt, load };
+};
+
+type Send = (
+  partner: Partner,
+  items: ReturnType<typeof newBatch>,
+  what: string,
+) => Promise<{ sentAt: number; answeredAt: number; load: number }>;
+
+/** One batch (or round of single creates), then until each of its executions mailed its customer. */
+const drainedRound = async (
   stack: Stack,
   partner: Partner,
   settings: BatchSettings,
-  what: string,
-  created: Map<string, string[]>,
-): Promise<BatchTiming> => {
+  round: { kind: RoundKind; warmUp: boolean; what: string; send: Send },
+): Promise<DrainedRound> => {
+  const { what, send } = round;
   const items = newBatch(settings.items);
   await clearMail(stack);
   const cpuBefore = await stack.call<number>('cpu');
-  const { sentAt, answeredAt, load } = await sendBatch(stack, partner, items, what, created);
+  const { sentAt, answeredAt, load } = await send(partner, items, what);
+  const stackCpuMs = (await stack.call<number>('cpu')) - cpuBefore;
   const mailedAt = await allMailed(
     stack,
     new Set(items.map((item) => item.customerEmail)),
     settings,
   );
-  const stackCpuMs = (await stack.call<number>('cpu')) - cpuBefore;
   return {
+    kind: round.kind,
+    warmUp: round.warmUp,
     partnerId: partner.id,
     items: items.length,
     answerMs: answeredAt - sentAt,
@@ -205,12 +266,12 @@ const parallelRun = async (
     ),
   );
   const answeredAt = Math.max(...sent.map((batch) => batch.answeredAt));
+  const stackCpuMs = (await stack.call<number>('cpu')) - cpuBefore;
   const mailedAt = await allMailed(
     stack,
     new Set(batches.flat().map((item) => item.customerEmail)),
     settings,
   );
-  const stackCpuMs = (await stack.call<number>('cpu')) - cpuBefore;
   return {
     batches: sent.map((batch, index) => ({
       partnerId: (partners[index] as Partner).id,
@@ -279,12 +340,33 @@ export const measureBatchCreate = async (
     const first = partners[0] as Partner;
     const created = new Map(partners.map((partner) => [partner.id, [] as string[]]));
 
-    // Loads the batch handler's modules and clients, fills the authorizer cache and runs the
+    const batch: Send = (partner, items, what) => sendBatch(stack, partner, items, what, created);
+    const singly: Send = (partner, items, what) =>
+      sendSingles(stack, partner, items, what, created, settings.singleConcurrency);
+
+    const run = (kind: RoundKind, warmUp: boolean, what: string) =>
+      drainedRound(stack, first, settings, {
+        kind,
+        warmUp,
+        what,
+        send: kind === RoundKind.BATCH ? batch : singly,
+      });
+    // Loads the handlers' modules and clients, fills the authorizer cache and runs the
     // workflow's handlers once, as a running service's would be.
-    const warmUp = await sequentialBatch(stack, first, settings, 'warm-up batch', created);
-    const sequential: BatchTiming[] = [];
+    const rounds = [
+      await run(RoundKind.BATCH, true, 'warm-up batch'),
+      await run(RoundKind.SINGLES, true, 'warm-up singles'),
+    ];
+    // The single-create rounds spread evenly between the batches, so drift in the machine's
+    // load falls on both alike.
+    const singlesEvery = settings.batches / Math.max(1, settings.singleRounds);
+    let singles = 0;
     for (let n = 1; n <= settings.batches; n++) {
-      sequential.push(await sequentialBatch(stack, first, settings, `batch ${n}`, created));
+      rounds.push(await run(RoundKind.BATCH, false, `batch ${n}`));
+      while (singles < Math.min(settings.singleRounds, Math.floor(n / singlesEvery))) {
+        singles += 1;
+        rounds.push(await run(RoundKind.SINGLES, false, `singles ${singles}`));
+      }
     }
     const parallel = await parallelRun(stack, partners, settings, created);
 
@@ -303,8 +385,7 @@ export const measureBatchCreate = async (
     }
     return {
       settings,
-      warmUp,
-      sequential,
+      rounds,
       parallel,
       dryRunMs,
       created: [...created.values()].reduce((sum, ids) => sum + ids.length, 0),

@@ -5,6 +5,8 @@ import {
   createdIds,
   itemsPerSecond,
   listAndCountsProblems,
+  measuredRounds,
+  RoundKind,
   spreadOf,
 } from '../../../bench/batch-answers.ts';
 
@@ -171,5 +173,19 @@ describe('listAndCountsProblems', () => {
       'counts say 1 FAILED, 0 expected',
     ]);
     expect(listAndCountsProblems(['a'], ['a'], {})).toEqual(['counts have no PENDING_ACTIVATION']);
+  });
+});
+
+describe('measuredRounds', () => {
+  it('keeps the rounds of one kind that are not warm-ups, in the order they ran', () => {
+    const rounds = [
+      { name: 'a', kind: RoundKind.BATCH, warmUp: true },
+      { name: 'b', kind: RoundKind.SINGLES, warmUp: true },
+      { name: 'c', kind: RoundKind.BATCH, warmUp: false },
+      { name: 'd', kind: RoundKind.SINGLES, warmUp: false },
+      { name: 'e', kind: RoundKind.BATCH, warmUp: false },
+    ];
+    expect(measuredRounds(rounds, RoundKind.BATCH).map((round) => round.name)).toEqual(['c', 'e']);
+    expect(measuredRounds(rounds, RoundKind.SINGLES).map((round) => round.name)).toEqual(['d']);
   });
 });
