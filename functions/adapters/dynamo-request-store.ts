@@ -18,18 +18,12 @@ import {
   changeEventValues,
   requestItem,
   STATUS_NAME,
+  settledUpdate,
   toRequest,
 } from './request-items.ts';
 import { type ListOptions, queryPartnerRequests } from './request-list-query.ts';
 import { isConditionFailed, storeCall } from './store-errors.ts';
-import {
-  FILTER_ATTRIBUTES,
-  filterKeys,
-  keys,
-  SWEEP_INDEX,
-  sweepShardOf,
-  TTL_ATTRIBUTE,
-} from './table-keys.ts';
+import { FILTER_ATTRIBUTES, filterKeys, keys } from './table-keys.ts';
 
 export interface DynamoRequestStoreOptions {
   readonly now?: () => Date;
@@ -275,35 +269,10 @@ export class DynamoRequestStore implements RequestStore {
     status: RequestStatus,
     retention?: RetentionPlan,
   ): Promise<boolean> {
-    // Settled: out of the sparse sweep index, unless the sweep is the one that deletes it when
-    // its retention ends (the local stack; DynamoDB's TTL attribute does it on AWS).
-    const leaves = !retention?.bySweep;
-    const marked = await this.changes.updateRequestIf(requestId, {
-      // mayMarkNotified: the first Settle of this status marks it.
-      ConditionExpression: 'attribute_not_exists(notifiedStatus) AND #status = :status',
-      UpdateExpression: [
-        'SET notifiedStatus = :status',
-        ...(retention ? [', retainUntil = :retainUntil, #ttl = :ttl'] : []),
-        ...(leaves
-          ? [' REMOVE #sweepShard, sweepAt']
-          : [', sweepAt = :retainUntil, #sweepShard = :shard']),
-      ].join(''),
-      ExpressionAttributeNames: {
-        ...STATUS_NAME,
-        '#sweepShard': SWEEP_INDEX.partitionKey,
-        ...(retention ? { '#ttl': TTL_ATTRIBUTE } : {}),
-      },
-      ExpressionAttributeValues: {
-        ':status': status,
-        ...(retention
-          ? {
-              ':retainUntil': retention.retainUntil,
-              ':ttl': Math.ceil(Date.parse(retention.retainUntil) / 1000),
-            }
-          : {}),
-        ...(leaves ? {} : { ':shard': sweepShardOf(requestId) }),
-      },
-    });
+    const marked = await this.changes.updateRequestIf(
+      requestId,
+      settledUpdate(requestId, status, retention),
+    );
     return marked !== undefined;
   }
 }

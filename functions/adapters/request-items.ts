@@ -1,8 +1,18 @@
 import { type PendingEvent, pendingEvent } from '../domain/event-outbox.ts';
 import type { WebhookEventType } from '../domain/events.ts';
+import type { RetentionPlan } from '../domain/ports.ts';
 import type { SmartAccountRequest } from '../domain/smart-account-request.ts';
 import { SweepDelay, sweepAfter } from '../domain/sweep.ts';
-import { FILTER_ATTRIBUTES, filterKeys, keys, SWEEP_INDEX, sweepShardOf } from './table-keys.ts';
+import type { RequestStatus } from '../shared/status.ts';
+import type { ConditionalUpdate } from './store-errors.ts';
+import {
+  FILTER_ATTRIBUTES,
+  filterKeys,
+  keys,
+  SWEEP_INDEX,
+  sweepShardOf,
+  TTL_ATTRIBUTE,
+} from './table-keys.ts';
 
 /** The filter indexes' keys of a request (table-keys.ts FILTER_INDEXES). */
 export const filterKeyAttributes = (
@@ -75,3 +85,42 @@ export const changeEventValues = (type: WebhookEventType, at: Date) => ({
   ...appendEventValues(pendingEvent(type, at)),
   ':sweepAt': sweepAfter(at, SweepDelay.AFTER_CHANGE_SECONDS),
 });
+
+/**
+ * Settle's mark: `notifiedStatus`, and when retention ends (`retainUntil`, the TTL attribute).
+ * The request leaves the sparse sweep index, unless the sweep is the one that deletes it when
+ * its retention ends (the local stack; DynamoDB's TTL does it on AWS).
+ */
+export const settledUpdate = (
+  requestId: string,
+  status: RequestStatus,
+  retention: RetentionPlan | undefined,
+): ConditionalUpdate => {
+  const leaves = !retention?.bySweep;
+  return {
+    // mayMarkNotified: the first Settle of this status marks it.
+    ConditionExpression: 'attribute_not_exists(notifiedStatus) AND #status = :status',
+    UpdateExpression: [
+      'SET notifiedStatus = :status',
+      ...(retention ? [', retainUntil = :retainUntil, #ttl = :ttl'] : []),
+      ...(leaves
+        ? [' REMOVE #sweepShard, sweepAt']
+        : [', sweepAt = :retainUntil, #sweepShard = :shard']),
+    ].join(''),
+    ExpressionAttributeNames: {
+      ...STATUS_NAME,
+      '#sweepShard': SWEEP_INDEX.partitionKey,
+      ...(retention ? { '#ttl': TTL_ATTRIBUTE } : {}),
+    },
+    ExpressionAttributeValues: {
+      ':status': status,
+      ...(retention
+        ? {
+            ':retainUntil': retention.retainUntil,
+            ':ttl': Math.ceil(Date.parse(retention.retainUntil) / 1000),
+          }
+        : {}),
+      ...(leaves ? {} : { ':shard': sweepShardOf(requestId) }),
+    },
+  };
+};

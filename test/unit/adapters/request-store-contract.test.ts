@@ -531,6 +531,22 @@ describe.each(backends)('the request store on %s', (_name, open) => {
       expect((await requests.get(request.id))?.notifiedStatus).toBe('EXPIRED');
       expect(await requests.markNotified(newRequestId(), 'EXPIRED')).toBe(false);
     });
+
+    it('dates the deletion when it marks it: out of the sweep, or kept there until then for the sweep to delete', async () => {
+      const retainUntil = '2028-01-05T00:00:00.000Z';
+      const leaving = await stored({ status: 'EXPIRED', sweepAt: '2026-12-01T00:00:00.000Z' });
+      const staying = await stored({ status: 'EXPIRED', sweepAt: '2026-12-01T00:00:00.000Z' });
+
+      await requests.markNotified(leaving.id, 'EXPIRED', { retainUntil, bySweep: false });
+      await requests.markNotified(staying.id, 'EXPIRED', { retainUntil, bySweep: true });
+
+      expect(await requests.get(leaving.id)).toMatchObject({
+        retainUntil,
+        notifiedStatus: 'EXPIRED',
+      });
+      expect((await requests.get(leaving.id))?.sweepAt).toBeUndefined();
+      expect(await requests.get(staying.id)).toMatchObject({ retainUntil, sweepAt: retainUntil });
+    });
   });
 
   describe('listing', () => {
