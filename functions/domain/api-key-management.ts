@@ -80,6 +80,9 @@ export const revokeKey = async (
   }
   await deps.cache.flush();
   await deps.keys.forget(partnerId, keyId);
+  // Again once the items are gone: a check that read the set just before the decision and
+  // answered after the first flush put its Allow back into the cache; this takes it out.
+  await deps.cache.flush();
 };
 
 export interface Authenticated {

@@ -139,7 +139,7 @@ describe('the authorizer’s check', () => {
 });
 
 describe('revoking a key', () => {
-  it('makes it invalid, flushes the authorizer cache after the decision and deletes its items', async () => {
+  it('makes it invalid, flushes the authorizer cache after the decision and again after deleting its items', async () => {
     const second = await createKey(keys, partner.id, { label: 'CRM' });
     const flush = vi.spyOn(cache, 'flush').mockImplementation(async () => {
       // Flushed once the key is no longer valid: a check refilling the cache now is refused.
@@ -148,7 +148,7 @@ describe('revoking a key', () => {
 
     await revokeKey({ keys, cache }, partner.id, second.record.id);
 
-    expect(flush).toHaveBeenCalledTimes(1);
+    expect(flush).toHaveBeenCalledTimes(2);
     expect(keys.lookups.has(second.keyHash)).toBe(false);
     expect(await keys.hasItems(partner.id, second.record.id)).toBe(false);
     expect((await listKeys(keys, partner.id)).map((key) => key.id)).toEqual([first.record.id]);
@@ -189,7 +189,7 @@ describe('revoking a key', () => {
     expect(keys.lookups.has(second.keyHash)).toBe(true);
 
     await revokeKey({ keys, cache }, partner.id, second.record.id);
-    expect(cache.flushes).toBe(1);
+    expect(cache.flushes).toBe(2);
     expect(keys.lookups.has(second.keyHash)).toBe(false);
     await expect(revokeKey({ keys, cache }, partner.id, second.record.id)).rejects.toThrow(
       NotFound,
