@@ -24,11 +24,15 @@ export interface HandlerFunctionProps {
   readonly codeFor?: CodeForModule;
 }
 
-/** API handlers answer within API Gateway's 29 s; the others may wait on SES retries. */
+/**
+ * API handlers answer well within API Gateway's 29 s (a batch of 100 takes more: its entry
+ * says so); the others may wait on SES retries.
+ */
 const timeoutOf = (entry: FunctionEntry): Duration =>
-  entry.trigger.kind === 'routes' || entry.trigger.kind === 'authorizer'
-    ? Duration.seconds(10)
-    : Duration.seconds(30);
+  Duration.seconds(
+    entry.timeoutSeconds ??
+      (entry.trigger.kind === 'routes' || entry.trigger.kind === 'authorizer' ? 10 : 30),
+  );
 
 /**
  * One Lambda function with its own role and log group. The role starts empty (no managed
