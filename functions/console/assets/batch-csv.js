@@ -1,5 +1,7 @@
 /** @import { FieldError, Problem, RequestBody } from './api-client.js' */
 
+import { FORMULA_START } from './csv-formulae.js';
+
 /**
  * The CSV side of the upload, with no DOM: reading the partner's file into rows of create
  * bodies, and writing the results file. Papa Parse does the CSV itself; it is passed in (the
@@ -16,7 +18,7 @@
  *     errors: { type: string, code: string, message: string, row?: number }[],
  *   },
  *   unparse: (table: { fields: string[], data: (string | number)[][] }, config?: {
- *     escapeFormulae?: boolean,
+ *     escapeFormulae?: boolean | RegExp,
  *   }) => string,
  * }} Papa
  */
@@ -233,10 +235,10 @@ export function problemText(problem) {
 /**
  * The results as CSV: a row per uploaded row with what was uploaded, how it ended, the new
  * request's id or the reason. A value starting with `=`, `+`, `-`, an at sign, a tab or a
- * carriage return is prefixed with ' (Papa Parse's escapeFormulae): a spreadsheet opening the
- * file would otherwise run it as a formula, and the values come from the upload and from the
- * API's messages. The
- * byte order mark makes spreadsheets read it as UTF-8.
+ * carriage return, whatever lines follow, is prefixed with ' (Papa Parse's escapeFormulae,
+ * with the pattern of csv-formulae.js): a spreadsheet opening the file would otherwise run it
+ * as a formula, and the values come from the upload and from the API's messages. The byte
+ * order mark makes spreadsheets read it as UTF-8.
  * @param {readonly CsvRow[]} rows
  * @param {readonly RowOutcome[]} outcomes one per row, in the same order
  * @param {Papa} papa
@@ -254,7 +256,7 @@ export function resultsCsv(rows, outcomes, papa) {
       outcome.kind === 'created' ? '' : problemText(outcome.problem),
     ];
   });
-  return `\uFEFF${papa.unparse({ fields, data }, { escapeFormulae: true })}`;
+  return `\uFEFF${papa.unparse({ fields, data }, { escapeFormulae: FORMULA_START })}`;
 }
 
 /**

@@ -2,6 +2,8 @@
 /** @import { Papa } from './batch-csv.js' */
 /** @import { ListFilters } from './list-filters.js' */
 
+import { FORMULA_START } from './csv-formulae.js';
+
 /**
  * The list's export, with no DOM: every request of the current filters, read page after page,
  * written as CSV. Papa Parse writes the CSV; it is passed in (the console loads it from
@@ -53,17 +55,17 @@ export function exportRow(request) {
 
 /**
  * The file: a header row and a row per request. A value starting with `=`, `+`, `-`, an at
- * sign, a tab or a carriage return is prefixed with ' (Papa Parse's escapeFormulae): account
- * names and decline reasons are other people's words, and a spreadsheet opening the file
- * would otherwise run such a value as a formula. The byte order mark makes spreadsheets read
- * it as UTF-8.
+ * sign, a tab or a carriage return, whatever lines follow, is prefixed with ' (Papa Parse's
+ * escapeFormulae, with the pattern of csv-formulae.js): account names and decline reasons are
+ * other people's words, and a spreadsheet opening the file would otherwise run such a value
+ * as a formula. The byte order mark makes spreadsheets read it as UTF-8.
  * @param {readonly StoredRequest[]} requests
  * @param {Papa} papa
  */
 export const exportCsv = (requests, papa) =>
   `\uFEFF${papa.unparse(
     { fields: [...EXPORT_COLUMNS], data: requests.map(exportRow) },
-    { escapeFormulae: true },
+    { escapeFormulae: FORMULA_START },
   )}`;
 
 /**

@@ -329,6 +329,27 @@ describe('the results file', () => {
     expect(cells[10]).toBe(`'${value}`);
   });
 
+  it.each([
+    ['=HYPERLINK("https://evil.example","Click")\nthanks'],
+    ['+1+1\nthanks'],
+    ['-2+3\r\nthanks'],
+    ['@SUM(A1:A2)\nthanks'],
+    ['\t=1+1\nthanks'],
+    ['\r=1+1\nthanks'],
+  ])('defuses a cell of several lines a spreadsheet would run as a formula: %j', (value) => {
+    // A note may hold line breaks: only its first character decides whether a spreadsheet
+    // reads it as a formula.
+    const csv = resultsCsv(
+      [row(2, { accountName: value, noteToCustomer: value })],
+      [{ kind: 'refused', problem: { detail: value } }],
+      papa,
+    );
+    const cells = parse(csv)[1] ?? [];
+    expect(cells[1]).toBe(`'${value}`);
+    expect(cells[5]).toBe(`'${value}`);
+    expect(cells[10]).toBe(`'${value}`);
+  });
+
   it('leaves other values as they are, quoting what needs quotes', () => {
     const note = 'Say "yes", please;\nthanks';
     const csv = resultsCsv(

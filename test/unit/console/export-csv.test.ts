@@ -124,6 +124,22 @@ describe('the export of the list', () => {
     expect(row?.declineReason).toBe(`'@SUM(A1)`);
   });
 
+  it.each([
+    ['=HYPERLINK("https://evil.example","Click")\nthanks'],
+    ['+1+1\nthanks'],
+    ['-2+3\r\nthanks'],
+    ['@SUM(A1:A2)\nthanks'],
+    ['\t=1+1\nthanks'],
+    ['\r=1+1\nthanks'],
+  ])('keeps a spreadsheet from running a value of several lines as a formula: %j', (value) => {
+    // A decline reason is typed by the customer, a line break included: only its first
+    // character decides whether a spreadsheet reads it as a formula.
+    const csv = exportCsv([request({ accountName: value, declineReason: value })], papa);
+    const [row] = papa.parse(csv.slice(1), { header: true }).data;
+    expect(row?.accountName).toBe(`'${value}`);
+    expect(row?.declineReason).toBe(`'${value}`);
+  });
+
   it('reads every page, following the cursors, and reports its progress', async () => {
     const list = pagedList(250, 100);
     const progress: number[] = [];
