@@ -33,7 +33,13 @@ export const previousQueryPartnerRequests = async (
   options: { limit: number; status?: RequestStatus; cursor?: string },
 ): Promise<ListPage> => {
   const partitionKey = keys.partnerRequestsIndex(partnerId);
-  const index: CursorIndex = { partitionKey: 'GSI1PK', sortKey: 'GSI1SK', partition: partitionKey };
+  // The filters this list answers, as today's cursors record them.
+  const index: CursorIndex = {
+    partitionKey: 'GSI1PK',
+    sortKey: 'GSI1SK',
+    partition: partitionKey,
+    filter: JSON.stringify([options.status]),
+  };
   let startKey = options.cursor ? decodeCursor(options.cursor, index) : undefined;
   const items: SmartAccountRequest[] = [];
   let cursorKey: CursorKey | undefined;
@@ -67,12 +73,12 @@ export const previousQueryPartnerRequests = async (
     const last = taken.at(-1);
     if (last) cursorKey = cursorKeyOf(last, index);
     if (taken.length < pageItems.length) {
-      return { items, nextCursor: encodeCursor(cursorKey) };
+      return { items, nextCursor: encodeCursor(cursorKey, index) };
     }
     startKey = page.LastEvaluatedKey as CursorKey | undefined;
     if (!startKey) return { items, nextCursor: null };
     cursorKey = startKey;
     if (items.length === options.limit) break;
   }
-  return { items, nextCursor: encodeCursor(cursorKey) };
+  return { items, nextCursor: encodeCursor(cursorKey, index) };
 };

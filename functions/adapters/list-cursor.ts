@@ -6,6 +6,10 @@ export interface CursorIndex {
   readonly sortKey: string;
   /** The partition the list reads: the caller's own (and the filter's value). */
   readonly partition: string;
+  /** The list's filters, so a cursor starts a page of the very list it came from only. */
+  readonly filter: string;
+  /** The sort key condition's bound (`< below`): a start key past it is refused by DynamoDB. */
+  readonly below?: string;
 }
 
 /** The key of the last item of a page on that index: where the next page starts. */
@@ -25,8 +29,8 @@ export const cursorKeyOf = (item: Record<string, unknown>, index: CursorIndex): 
   [index.sortKey]: item[index.sortKey] as string,
 });
 
-export const encodeCursor = (key: CursorKey | undefined): string | null =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+export const encodeCursor = (key: CursorKey | undefined, index: CursorIndex): string | null =>
+  key ? Buffer.from(JSON.stringify({ key, filter: index.filter })).toString('base64url') : null;
 
 const invalidCursor = (cause?: unknown) =>
   new ValidationFailed(
@@ -36,9 +40,9 @@ const invalidCursor = (cause?: unknown) =>
   );
 
 /**
- * The cursor is opaque to partners but not trusted: it must point into the partition this very
- * list reads (the caller's own, with the same filter), or one partner could page through
- * another's requests, or a cursor of one filter could start another filter's page.
+ * The cursor is opaque to partners but not trusted: it must come from this very list (the same
+ * filters) and point into the partition it reads (the caller's own), or one partner could page
+ * through another's requests, or a cursor of one filter could start another filter's page.
  */
 export const decodeCursor = (cursor: string, index: CursorIndex): CursorKey => {
   let parsed: unknown;
@@ -47,8 +51,12 @@ export const decodeCursor = (cursor: string, index: CursorIndex): CursorKey => {
   } catch (error) {
     throw invalidCursor(error);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidCursor();
-  const key = parsed as Record<string, unknown>;
+  const envelope = parsed as { key?: unknown; filter?: unknown } | null;
+  if (!envelope || typeof envelope !== 'object' || envelope.filter !== index.filter) {
+    throw invalidCursor();
+  }
+  const key = envelope.key as Record<string, unknown> | null;
+  if (!key || typeof key !== 'object' || Array.isArray(key)) throw invalidCursor();
   const names = new Set(['PK', 'SK', index.partitionKey, index.sortKey]);
   const pk = key.PK;
   const sortValue = key[index.sortKey];
@@ -61,7 +69,9 @@ export const decodeCursor = (cursor: string, index: CursorIndex): CursorKey => {
     !CURSOR_KEY_PART.test(pk.slice(REQUEST_PREFIX.length)) ||
     key.SK !== 'REQUEST' ||
     typeof sortValue !== 'string' ||
-    !CURSOR_KEY_PART.test(sortValue)
+    !CURSOR_KEY_PART.test(sortValue) ||
+    // DynamoDB refuses a start key outside the key condition's range (a ValidationException).
+    (index.below !== undefined && sortValue >= index.below)
   ) {
     throw invalidCursor();
   }

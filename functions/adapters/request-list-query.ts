@@ -47,14 +47,25 @@ interface IndexQuery {
   readonly projectsItems: boolean;
 }
 
+/** The filters as a cursor records them: every given filter, in a fixed order. */
+const filterFingerprint = (filter: RequestFilter): string =>
+  JSON.stringify([filter.status, filter.accountDomain, filter.customerEmail, filter.expiresBefore]);
+
 const indexQueryOf = (partnerId: string, plan: ListPlan, filter: RequestFilter): IndexQuery => {
+  const filterOf = filterFingerprint(filter);
   const on = (
     index: (typeof FILTER_INDEXES)[keyof typeof FILTER_INDEXES],
     partition: string,
     before?: string,
   ): IndexQuery => ({
     indexName: index.indexName,
-    cursor: { partitionKey: index.partitionKey, sortKey: index.sortKey, partition },
+    cursor: {
+      partitionKey: index.partitionKey,
+      sortKey: index.sortKey,
+      partition,
+      filter: filterOf,
+      ...(before ? { below: before } : {}),
+    },
     // The expiry sort key is `<expiresAt>#<id>`: below `<expiresBefore>` exactly when the
     // expiry is before it (an equal time sorts after, since `#` follows the end of the string).
     keyCondition: `#pk = :pk${before ? ' AND #sk < :before' : ''}`,
@@ -91,7 +102,7 @@ const indexQueryOf = (partnerId: string, plan: ListPlan, filter: RequestFilter):
       const partition = keys.partnerRequestsIndex(partnerId);
       return {
         indexName: PARTNER_REQUESTS_INDEX,
-        cursor: { partitionKey: 'GSI1PK', sortKey: 'GSI1SK', partition },
+        cursor: { partitionKey: 'GSI1PK', sortKey: 'GSI1SK', partition, filter: filterOf },
         keyCondition: '#pk = :pk',
         names: { '#pk': 'GSI1PK' },
         values: { ':pk': partition },
@@ -135,19 +146,22 @@ const residualExpression = (partnerId: string, residual: RequestFilter) => {
     : { FilterExpression: undefined, names, values };
 };
 
-/** Reads the hits' items by key, in the hits' order; one that is gone meanwhile is left out. */
-const readItems = async (
+/** BatchGetItem takes at most 100 keys; a page of 100 reads 101 (the one more). */
+const BATCH_GET_KEYS = 100;
+
+const readBatch = async (
   client: DynamoDBDocumentClient,
   tableName: string,
-  hits: readonly Record<string, unknown>[],
-): Promise<Map<string, Record<string, unknown>>> => {
-  const found = new Map<string, Record<string, unknown>>();
-  let wanted: Record<string, unknown>[] = hits.map((hit) => ({ PK: hit.PK, SK: hit.SK }));
+  batch: Record<string, unknown>[],
+  found: Map<string, Record<string, unknown>>,
+): Promise<void> => {
+  let wanted = batch;
   for (let round = 0; wanted.length > 0; round++) {
-    if (round === MAX_BATCH_GET_ROUNDS)
+    if (round === MAX_BATCH_GET_ROUNDS) {
       throw new DependencyUnavailable('BatchGetItem left keys unprocessed', {
         dependency: Dependency.TABLE,
       });
+    }
     const keysNow = wanted;
     const result = await storeCall(() =>
       client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keysNow } } })),
@@ -155,6 +169,19 @@ const readItems = async (
     for (const item of result.Responses?.[tableName] ?? []) found.set(item.PK as string, item);
     wanted = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
     if (wanted.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
+  }
+};
+
+/** Reads the hits' items by key; one that is gone meanwhile is left out. */
+const readItems = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  hits: readonly Record<string, unknown>[],
+): Promise<Map<string, Record<string, unknown>>> => {
+  const found = new Map<string, Record<string, unknown>>();
+  const keysOf = hits.map((hit) => ({ PK: hit.PK, SK: hit.SK }));
+  for (let from = 0; from < keysOf.length; from += BATCH_GET_KEYS) {
+    await readBatch(client, tableName, keysOf.slice(from, from + BATCH_GET_KEYS), found);
   }
   return found;
 };
@@ -211,7 +238,8 @@ export const queryPartnerRequests = async (
         const request = toRequest(item);
         if (!index.projectsItems && !matchesFilter(request, filter)) continue;
         // The one more: the page is full and another request follows it.
-        if (items.length === limit) return { items, nextCursor: encodeCursor(lastKey) };
+        if (items.length === limit)
+          return { items, nextCursor: encodeCursor(lastKey, index.cursor) };
         items.push(request);
         lastKey = cursorKeyOf(hit, index.cursor);
       }

@@ -138,11 +138,14 @@ export class InMemoryRequestStore implements RequestStore {
       items,
       nextCursor:
         matching.length > items.length && last
-          ? encodeCursor({
-              ...keys.request(last.id),
-              [index.partitionKey]: index.partition,
-              [index.sortKey]: sortValue(last),
-            })
+          ? encodeCursor(
+              {
+                ...keys.request(last.id),
+                [index.partitionKey]: index.partition,
+                [index.sortKey]: sortValue(last),
+              },
+              index,
+            )
           : null,
     };
   }

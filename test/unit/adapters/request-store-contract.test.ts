@@ -752,6 +752,54 @@ describe.each(backends)('the request store on %s', (_name, open) => {
       expect(await ids({ status: 'CANCELLED', expiresBefore: day(31) })).toContain(request.id);
     });
 
+    it('pages 100 at a time through more than 100 matches', async () => {
+      const partnerId = `partner-${unique()}`;
+      for (let i = 0; i < 103; i++) {
+        await requests.insert(
+          newRequest({ partnerId, status: 'ACTIVE', createdAt: minutesLater(i).toISOString() }),
+        );
+      }
+
+      const first = await requests.listByPartner(partnerId, { limit: 100, status: 'ACTIVE' });
+      const second = await requests.listByPartner(partnerId, {
+        limit: 100,
+        status: 'ACTIVE',
+        cursor: first.nextCursor ?? '',
+      });
+
+      expect(first.items).toHaveLength(100);
+      expect(second.items).toHaveLength(3);
+      expect(second.nextCursor).toBeNull();
+    });
+
+    it('refuses a cursor of the same index but other filters, or past the expiry bound', async () => {
+      const { partnerId, n } = await population();
+      const domain = `d0-${n}.example`;
+      const combined = await requests.listByPartner(partnerId, {
+        limit: 1,
+        accountDomain: domain,
+        status: 'PENDING_ACTIVATION',
+      });
+      const late = await requests.listByPartner(partnerId, { limit: 1, expiresBefore: day(30) });
+      expect(combined.nextCursor).not.toBeNull();
+      expect(late.nextCursor).not.toBeNull();
+
+      await expect(
+        requests.listByPartner(partnerId, {
+          limit: 1,
+          accountDomain: domain,
+          cursor: combined.nextCursor ?? '',
+        }),
+      ).rejects.toBeInstanceOf(ValidationFailed);
+      await expect(
+        requests.listByPartner(partnerId, {
+          limit: 1,
+          expiresBefore: day(1),
+          cursor: late.nextCursor ?? '',
+        }),
+      ).rejects.toBeInstanceOf(ValidationFailed);
+    });
+
     it("refuses a cursor of another filter's list", async () => {
       const { partnerId } = await population();
       const { nextCursor } = await requests.listByPartner(partnerId, {
