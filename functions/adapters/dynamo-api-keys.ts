@@ -71,7 +71,8 @@ export class DynamoApiKeys implements ApiKeyStore {
   /**
    * The lookup and metadata items first, then the id into the set, conditional on the limit: a
    * crash before the set write leaves items that no set names (an invalid key nobody was
-   * shown), never a valid key over the limit. Refused at the limit, it deletes what it wrote.
+   * shown), never a valid key over the limit. Refused at the limit, it deletes what it wrote;
+   * failed with an error, it takes the key back (undoAdd): the write may have landed.
    */
   async add(issued: Pick<IssuedKey, 'record' | 'keyHash'>, max: number): Promise<boolean> {
     const { record, keyHash } = issued;
@@ -94,7 +95,7 @@ export class DynamoApiKeys implements ApiKeyStore {
         ExpressionAttributeValues: { ':max': max, ':id': record.id, ':ids': new Set([record.id]) },
       });
     } catch (error) {
-      await this.deleteKeyItems(record.partnerId, record.id, keyHash).catch(() => undefined);
+      await this.undoAdd(record.partnerId, record.id, keyHash).catch(() => undefined);
       throw error;
     }
     if (added === undefined) await this.deleteKeyItems(record.partnerId, record.id, keyHash);
@@ -211,6 +212,28 @@ export class DynamoApiKeys implements ApiKeyStore {
       ),
     );
     return result.Item;
+  }
+
+  /**
+   * Takes back a key whose set write ended in an error. The write may still have landed (a
+   * timeout, a lost reply): deleting only the items would leave an id in the set that no list
+   * shows, yet counts toward the limit and makes `size > 1` hold, so the partner could revoke
+   * its real last key. So, as a revoke does: the id out of the set first, then the items. In
+   * between, items no set names: the authorizer refuses them and a list leaves them out; the
+   * other way round, the set would count a key no list shows. The removal is the revoke's own
+   * (never the partner's last id): if a revoke of the partner's other key came in between and
+   * this one is now its only id, the key is kept whole, valid and listed, which the partner can
+   * see and the operator replace, instead of a set that names nothing usable or nothing at
+   * all. A failed removal also keeps the items (the caller ignores the error), for the same
+   * reason. Nobody was shown the key, so there is no cached Allow to flush. A set write still
+   * on its way that lands after all this is the one case left: an id without items.
+   */
+  private async undoAdd(partnerId: string, keyId: string, keyHash: string): Promise<void> {
+    if (!(await this.remove(partnerId, keyId))) {
+      // Refused: the id was never in the set (nothing landed), or it is the partner's last.
+      if ((await this.partnerKeys(partnerId))?.keyIds.has(keyId)) return;
+    }
+    await this.deleteKeyItems(partnerId, keyId, keyHash);
   }
 
   private async removeFromSet(partnerId: string, keyId: string): Promise<void> {

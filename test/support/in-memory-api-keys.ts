@@ -8,6 +8,7 @@ import {
   type PartnerKeys,
 } from '../../functions/domain/api-keys.ts';
 import type { Partner } from '../../functions/domain/ports.ts';
+import { Dependency, DependencyUnavailable } from '../../functions/shared/errors.ts';
 
 interface Lookup extends KeyLookup {
   readonly label?: string;
@@ -27,6 +28,16 @@ export class InMemoryApiKeys implements ApiKeyStore {
   readonly lookups = new Map<string, Lookup>();
   readonly metadata = new Map<string, Metadata>();
   readonly profiles = new Map<string, { partner: Partner; keyIds: Set<string> }>();
+  /** Set by loseNextSetReply: what happens between the next add's set write and its error. */
+  private lostReply: (() => Promise<void>) | undefined;
+
+  /**
+   * The next add's set write lands, then, after `during`, fails as DynamoDB's does when the
+   * SDK's last attempt gets no reply.
+   */
+  loseNextSetReply(during: () => Promise<void> = async () => undefined): void {
+    this.lostReply = during;
+  }
 
   /** A partner with its first key, as DynamoPartnerStore.create writes it. */
   createPartner(partner: Partner, issued: Pick<IssuedKey, 'record' | 'keyHash'>): boolean {
@@ -83,6 +94,19 @@ export class InMemoryApiKeys implements ApiKeyStore {
       return false;
     }
     profile.keyIds.add(record.id);
+    const during = this.lostReply;
+    if (during) {
+      this.lostReply = undefined;
+      await during();
+      // The adapter's undoAdd: out of the set unless it is the partner's last id, then the items.
+      if ((await this.remove(record.partnerId, record.id)) || !profile.keyIds.has(record.id)) {
+        this.deleteItems(record.partnerId, record.id, keyHash);
+      }
+      throw new DependencyUnavailable('DynamoDB unavailable: TimeoutError', {
+        dependency: Dependency.TABLE,
+        cause: Object.assign(new Error('Connection timed out'), { name: 'TimeoutError' }),
+      });
+    }
     return true;
   }
 

@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lookupItem, metadataItem } from '../../../functions/adapters/api-key-items.ts';
 import { DynamoApiKeys } from '../../../functions/adapters/dynamo-api-keys.ts';
@@ -14,6 +20,7 @@ import {
 } from '../../../functions/domain/api-keys.ts';
 import type { Partner } from '../../../functions/domain/ports.ts';
 import { newApiKey, sha256 } from '../../../functions/shared/crypto.ts';
+import { DependencyUnavailable } from '../../../functions/shared/errors.ts';
 import { type DynaliteTable, startDynaliteTable } from '../../support/dynalite-table.ts';
 import { InMemoryApiKeys } from '../../support/in-memory-api-keys.ts';
 
@@ -30,7 +37,43 @@ interface Backend {
   writeLegacyKey(partner: Partner, keyHash: string, createdAt: string): Promise<void>;
   /** What a create that crashed before its set write leaves: the items, no id in the set. */
   writeItemsOnly(record: ApiKey, keyHash: string): Promise<void>;
+  /**
+   * The next add's set write lands, then, after `during`, fails as the SDK does when its last
+   * attempt gets no reply (a TimeoutError).
+   */
+  loseNextSetReply(during?: () => Promise<void>): void;
 }
+
+/**
+ * The table's client, but the add's set write that loseNextSetReply names lands and then
+ * throws the SDK's TimeoutError, as when the reply is lost.
+ */
+const losingReplies = (documents: DynamoDBDocumentClient) => {
+  let armed: (() => Promise<void>) | undefined;
+  const client = new Proxy(documents, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        const result = await target.send(command);
+        const during = armed;
+        const isSetWrite =
+          command instanceof UpdateCommand && command.input.UpdateExpression === 'ADD #keyIds :ids';
+        if (!during || !isSetWrite) return result;
+        armed = undefined;
+        await during();
+        throw Object.assign(new Error('Connection timed out after 2000 ms'), {
+          name: 'TimeoutError',
+        });
+      };
+    },
+  });
+  return {
+    client,
+    loseNextSetReply: (during: () => Promise<void> = async () => undefined) => {
+      armed = during;
+    },
+  };
+};
 
 let table: DynaliteTable | undefined;
 
@@ -53,6 +96,7 @@ const backends: [string, () => Backend][] = [
         writeLegacyKey: async (partner, keyHash, createdAt) =>
           fake.writeLegacyKey(partner, keyHash, createdAt),
         writeItemsOnly: async (record, keyHash) => fake.writeItems(record, keyHash),
+        loseNextSetReply: (during) => fake.loseNextSetReply(during),
       };
     },
   ],
@@ -63,8 +107,10 @@ const backends: [string, () => Backend][] = [
       if (!dynalite) throw new Error('dynalite did not start');
       const put = (Item: Record<string, unknown>) =>
         dynalite.documents.send(new PutCommand({ TableName: dynalite.tableName, Item }));
+      const { client, loseNextSetReply } = losingReplies(dynalite.documents);
       return {
-        keys: new DynamoApiKeys(dynalite.documents, dynalite.tableName),
+        keys: new DynamoApiKeys(client, dynalite.tableName),
+        loseNextSetReply,
         createPartner: (partner, issued) =>
           new DynamoPartnerStore(dynalite.documents, dynalite.tableName).create(partner, issued),
         // Exactly the items the partner CLI wrote before this change.
@@ -194,6 +240,42 @@ describe.each(backends)('the API key store on %s', (_name, open) => {
 
     expect(await store.list(partner.id)).toEqual([first.record]);
     expect((await store.partnerKeys(partner.id))?.keyIds.has(halfMade.record.id)).toBe(false);
+  });
+
+  it('takes back an add whose set write landed but lost its reply: the id does not stay in the set', async () => {
+    const { partner, first } = await partnerWithKey();
+    const lost = issueKey(partner.id, 'Lost reply', later(1000));
+    backend.loseNextSetReply();
+
+    await expect(store.add(lost, 5)).rejects.toThrow(DependencyUnavailable);
+
+    expect(await store.lookup(lost.keyHash)).toBeUndefined();
+    expect(await store.hasItems(partner.id, lost.record.id)).toBe(false);
+    expect((await store.partnerKeys(partner.id))?.keyIds).toEqual(new Set([first.record.id]));
+    expect(await store.list(partner.id)).toEqual([first.record]);
+    // No id that no list shows: the partner's real last key stays unrevocable, and the limit
+    // counts only the keys there are.
+    expect(await store.remove(partner.id, first.record.id)).toBe(false);
+    for (const n of [2, 3, 4]) {
+      expect(await store.add(issueKey(partner.id, `K${n}`, later(n * 1000)), 4)).toBe(true);
+    }
+  });
+
+  it('keeps a lost-reply key whole when a revoke in between left it the partner’s only key', async () => {
+    const { partner, first } = await partnerWithKey();
+    const lost = issueKey(partner.id, 'Lost reply', later(1000));
+    // The partner revokes its other key while the create's reply is on its way.
+    backend.loseNextSetReply(async () => {
+      expect(await store.remove(partner.id, first.record.id)).toBe(true);
+      await store.forget(partner.id, first.record.id);
+    });
+
+    await expect(store.add(lost, 5)).rejects.toThrow(DependencyUnavailable);
+
+    // Never an empty set nor an id without items: a valid key the partner sees listed.
+    expect((await store.partnerKeys(partner.id))?.keyIds).toEqual(new Set([lost.record.id]));
+    expect(await store.lookup(lost.keyHash)).toMatchObject({ keyId: lost.record.id });
+    expect(await store.list(partner.id)).toEqual([lost.record]);
   });
 
   it('removes a key from the set only while it is one of several of the partner, and forgets its items', async () => {

@@ -143,6 +143,83 @@ describe('POST /v1/api-keys', () => {
     expect(deleted).toEqual(put.map((item) => ({ PK: item?.PK, SK: item?.SK })));
   });
 
+  describe('when the set write ends in an error that may hide a landed write', () => {
+    const ADD = { Key: PROFILE, UpdateExpression: 'ADD #keyIds :ids' };
+    const TAKE_BACK = { Key: PROFILE, UpdateExpression: 'DELETE #keyIds :ids' };
+    // What the SDK throws when its last attempt gets no reply: the write may have landed.
+    const timedOut = () =>
+      Object.assign(new Error('Connection timed out after 2000 ms'), { name: 'TimeoutError' });
+    /** The id the create tried to add, as its set write named it. */
+    const addedId = () => {
+      const [add] = documents.commandCalls(UpdateCommand, ADD);
+      return add?.args[0].input.ExpressionAttributeValues?.[':id'];
+    };
+
+    beforeEach(() => {
+      documents.on(PutCommand).resolves({});
+      documents.on(UpdateCommand, ADD).rejects(timedOut());
+      documents.on(DeleteCommand).resolves({});
+    });
+
+    it('answers 503, takes the id out of the set as a revoke would, then deletes the items', async () => {
+      documents.on(UpdateCommand, TAKE_BACK).resolves({ Attributes: {} });
+
+      const response = await createKey(event(), context);
+
+      expect(response.statusCode).toBe(503);
+      const id = addedId();
+      expect(id).toMatch(/^key_/);
+      expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
+        ...TAKE_BACK,
+        ConditionExpression: 'contains(#keyIds, :id) AND size(#keyIds) > :one',
+        ExpressionAttributeValues: { ':id': id, ':one': 1, ':ids': new Set([id]) },
+      });
+      const deleted = documents.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key);
+      const put = documents.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
+      expect(deleted).toEqual(put.map((item) => ({ PK: item?.PK, SK: item?.SK })));
+      // The id leaves the set before the items go: never an id in the set without its items.
+      const [takenBack] = documents.commandCalls(UpdateCommand, TAKE_BACK);
+      for (const deletion of documents.commandCalls(DeleteCommand)) {
+        expect(takenBack?.calledBefore(deletion)).toBe(true);
+      }
+    });
+
+    it('deletes the items when the write did not land (the id is not in the set)', async () => {
+      documents.on(UpdateCommand, TAKE_BACK).rejects(conditionFailed());
+      documents.on(GetCommand, { Key: PROFILE }).resolves({
+        Item: { ...PROFILE, keyIds: new Set([KEY_ID]) },
+      });
+
+      expect((await createKey(event(), context)).statusCode).toBe(503);
+
+      expect(documents).toHaveReceivedCommandWith(GetCommand, {
+        Key: PROFILE,
+        ConsistentRead: true,
+      });
+      expect(documents).toHaveReceivedCommandTimes(DeleteCommand, 2);
+    });
+
+    it('keeps the key whole when a revoke in between left it the partner’s only one', async () => {
+      documents.on(UpdateCommand, TAKE_BACK).rejects(conditionFailed());
+      documents.on(GetCommand, { Key: PROFILE }).callsFake(() => ({
+        Item: { ...PROFILE, keyIds: new Set([addedId()]) },
+      }));
+
+      expect((await createKey(event(), context)).statusCode).toBe(503);
+
+      // Valid and listed, revocable once the partner has another: not an id without items.
+      expect(documents).not.toHaveReceivedCommand(DeleteCommand);
+    });
+
+    it('keeps the items when taking the id back fails too', async () => {
+      documents.on(UpdateCommand, TAKE_BACK).rejects(timedOut());
+
+      expect((await createKey(event(), context)).statusCode).toBe(503);
+
+      expect(documents).not.toHaveReceivedCommand(DeleteCommand);
+    });
+  });
+
   it.each([
     ['400 for a missing label', { body: '{}' }, 400],
     ['400 for a label with a line break', { body: '{"label":"a\\nb"}' }, 400],
