@@ -2,13 +2,19 @@ import {
   BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { RetainedItems } from '../domain/retention.ts';
 import { Dependency, DependencyUnavailable } from '../shared/errors.ts';
 import { isConditionFailed, storeCall } from './store-errors.ts';
-import { keys } from './table-keys.ts';
+import { keys, TTL_ATTRIBUTE } from './table-keys.ts';
+
+/** In the request's own partition; not an EVENT# item, so deleting the timeline leaves it. */
+const tombstoneKey = (requestId: string) => ({ PK: keys.request(requestId).PK, SK: 'FORGOTTEN' });
+const TOMBSTONE_SECONDS = 7 * 86_400;
 
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH = 25;
@@ -70,6 +76,35 @@ export class DynamoRetainedItems implements RetainedItems {
 
   async deleteCode(codeHash: string, requestId: string): Promise<void> {
     await this.deleteIf(keys.activationCode(codeHash), 'requestId = :id', requestId);
+  }
+
+  async isForgotten(requestId: string): Promise<boolean> {
+    const found = await storeCall(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: tombstoneKey(requestId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return found.Item !== undefined;
+  }
+
+  async markForgotten(requestId: string): Promise<void> {
+    await storeCall(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          // Outlives every redelivery of the stream record (a stream keeps records 24 hours).
+          Item: {
+            ...tombstoneKey(requestId),
+            entity: 'FORGOTTEN',
+            [TTL_ATTRIBUTE]: Math.ceil(Date.now() / 1000) + TOMBSTONE_SECONDS,
+          },
+        }),
+      ),
+    );
   }
 
   async deleteRequest(requestId: string): Promise<void> {

@@ -1,8 +1,11 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type CountChange,
+  changeOfMark,
   countsFrom,
   FORGOTTEN,
+  markOf,
+  remainderAfter,
   type StatusCounter,
   type StatusCounts,
 } from '../domain/status-counts.ts';
@@ -27,37 +30,25 @@ export class DynamoStatusCounts implements StatusCounter {
     change: CountChange,
     confirm?: () => Promise<void>,
   ): Promise<void> {
-    const counter = keys.statusCounts(partnerId);
-    const marker = { '#marker': `counting#${requestId}` };
-    const adds = [
-      ...(change.to === FORGOTTEN ? [] : ['#to :one']),
-      ...(change.from ? ['#from :minusOne'] : []),
-    ];
-    // 1. Only while this request's marker does not name this very change: a retry after a
-    // crash finds it and does not count the request twice.
-    await updateItemIf(this.client, this.tableName, counter, {
-      ConditionExpression: 'attribute_not_exists(#marker) OR #marker <> :to',
-      UpdateExpression: `${adds.length > 0 ? `ADD ${adds.join(', ')} ` : ''}SET #marker = :to`,
-      ExpressionAttributeNames: {
-        ...marker,
-        ...(change.to === FORGOTTEN ? {} : { '#to': change.to }),
-        ...(change.from ? { '#from': change.from } : {}),
-      },
-      ExpressionAttributeValues: {
-        ':to': change.to,
-        ...(change.to === FORGOTTEN ? {} : { ':one': 1 }),
-        ...(change.from ? { ':minusOne': -1 } : {}),
-      },
-    });
-    // 2. The request now says it is counted under the new status.
+    const mark = markOf(change);
+    if (!(await this.count(partnerId, requestId, change, mark))) {
+      const found = await this.markOn(partnerId, requestId);
+      if (found !== undefined && found !== mark) {
+        // An earlier change of this request reached the counter but its actor stopped before
+        // the request confirmed it (a Wake that failed, then the request closed): finish that
+        // one, then count what is left of this one from where it left the request.
+        const earlier = changeOfMark(found);
+        await this.confirm(requestId, earlier);
+        await this.tidy(partnerId, requestId, found);
+        const rest = remainderAfter(earlier, change);
+        if (rest) await this.apply(partnerId, requestId, rest, confirm);
+        else await (confirm ?? (() => this.confirm(requestId, change)))();
+        return;
+      }
+      // Our own mark: an earlier attempt of this very change counted it already.
+    }
     await (confirm ?? (() => this.confirm(requestId, change)))();
-    // 3. Tidy: a crash before this leaves a marker no one reads again.
-    await updateItemIf(this.client, this.tableName, counter, {
-      ConditionExpression: '#marker = :to',
-      UpdateExpression: 'REMOVE #marker',
-      ExpressionAttributeNames: marker,
-      ExpressionAttributeValues: { ':to': change.to },
-    });
+    await this.tidy(partnerId, requestId, mark);
   }
 
   async read(partnerId: string): Promise<StatusCounts> {
@@ -73,9 +64,53 @@ export class DynamoStatusCounts implements StatusCounter {
     return countsFrom(result.Item);
   }
 
+  /** 1. Only while no change of this request is marked: false when one is. */
+  private async count(
+    partnerId: string,
+    requestId: string,
+    change: CountChange,
+    mark: string,
+  ): Promise<boolean> {
+    const adds = [
+      ...(change.to === FORGOTTEN ? [] : ['#to :one']),
+      ...(change.from ? ['#from :minusOne'] : []),
+    ];
+    const counted = await updateItemIf(this.client, this.tableName, keys.statusCounts(partnerId), {
+      ConditionExpression: 'attribute_not_exists(#marker)',
+      UpdateExpression: `${adds.length > 0 ? `ADD ${adds.join(', ')} ` : ''}SET #marker = :mark`,
+      ExpressionAttributeNames: {
+        '#marker': markerName(requestId),
+        ...(change.to === FORGOTTEN ? {} : { '#to': change.to }),
+        ...(change.from ? { '#from': change.from } : {}),
+      },
+      ExpressionAttributeValues: {
+        ':mark': mark,
+        ...(change.to === FORGOTTEN ? {} : { ':one': 1 }),
+        ...(change.from ? { ':minusOne': -1 } : {}),
+      },
+    });
+    return counted !== undefined;
+  }
+
+  private async markOn(partnerId: string, requestId: string): Promise<string | undefined> {
+    const result = await storeCall(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.statusCounts(partnerId),
+          ConsistentRead: true,
+          ProjectionExpression: '#marker',
+          ExpressionAttributeNames: { '#marker': markerName(requestId) },
+        }),
+      ),
+    );
+    const value = result.Item?.[markerName(requestId)];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  /** 2. From the status it was counted under: a failed condition means it happened already. */
   private async confirm(requestId: string, change: CountChange): Promise<void> {
-    // From the status it was counted under: a condition that fails means the step already
-    // happened (a retry), and there is nothing left to do.
+    if (change.to === FORGOTTEN) return;
     await updateItemIf(this.client, this.tableName, keys.request(requestId), {
       ConditionExpression: change.from
         ? 'countedStatus = :from'
@@ -87,4 +122,16 @@ export class DynamoStatusCounts implements StatusCounter {
       },
     });
   }
+
+  /** 3. Only the mark it set: a crash before this leaves a marker the next change finishes. */
+  private async tidy(partnerId: string, requestId: string, mark: string): Promise<void> {
+    await updateItemIf(this.client, this.tableName, keys.statusCounts(partnerId), {
+      ConditionExpression: '#marker = :mark',
+      UpdateExpression: 'REMOVE #marker',
+      ExpressionAttributeNames: { '#marker': markerName(requestId) },
+      ExpressionAttributeValues: { ':mark': mark },
+    });
+  }
 }
+
+const markerName = (requestId: string): string => `counting#${requestId}`;

@@ -48,6 +48,12 @@ export interface RetainedItems {
   /** Its activation code's item, only while it still points at this request. */
   deleteCode(codeHash: string, requestId: string): Promise<void>;
   deleteRequest(requestId: string): Promise<void>;
+  /**
+   * The tombstone of a request TTL deleted whose rest is done: a stream record delivered again
+   * (Lambda retries a batch from its first failure on) finds it and changes nothing.
+   */
+  isForgotten(requestId: string): Promise<boolean>;
+  markForgotten(requestId: string): Promise<void>;
 }
 
 export type ForgetResult = 'forgotten' | 'kept' | 'gone';
@@ -78,14 +84,16 @@ export class Retention {
 
   /**
    * After DynamoDB's TTL deleted the request item (AWS): the rest, and its status leaves the
-   * counters. The item is gone already, so there is nothing to confirm: a retried stream record
-   * finds the counter's marker if the first try crashed between the counter and its tidy-up.
-   * Only a try that crashed after the tidy-up, before it answered, would count twice.
+   * counters. The tombstone is the counters' confirming step, so a record delivered again
+   * after the first delivery finished changes nothing, and one that crashed midway finishes.
    */
   async forgetDeleted(request: SmartAccountRequest): Promise<void> {
+    if (await this.items.isForgotten(request.id)) return;
     await this.deleteRest(request);
     const change = forgetChangeOf(request);
-    if (change) await this.counts.apply(request.partnerId, request.id, change, async () => {});
+    const tombstone = () => this.items.markForgotten(request.id);
+    if (change) await this.counts.apply(request.partnerId, request.id, change, tombstone);
+    else await tombstone();
   }
 
   private async deleteRest(request: SmartAccountRequest): Promise<void> {

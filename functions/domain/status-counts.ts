@@ -7,12 +7,14 @@ import type { SmartAccountRequest } from './smart-account-request.ts';
  *
  * Exactly once without transactions (dynalite has none): the request item says which status
  * the counters count it under (`countedStatus`). Moving it is three writes, each repeatable:
- *  1. the counter item: +1 for the new status, -1 for the old, and a marker naming this
- *     request and its new status, only while that marker is not there yet;
+ *  1. the counter item: +1 for the new status, -1 for the old, and a marker for this request
+ *     naming the change (`<from>><to>`), only while the request has no marker there;
  *  2. the request: `countedStatus` from the old to the new;
  *  3. the counter item: the marker removed.
- * A crash after 1 leaves the request uncounted; the retry finds the marker (1 is not applied
- * twice) and goes on. A crash after 2 leaves only a marker.
+ * A crash after 1 leaves the request uncounted; a retry of the same change finds its own
+ * marker (1 is not applied twice) and goes on. A later change that finds another change's
+ * marker (the request closed before its first count was confirmed) confirms that one first
+ * and then counts only what is left. A crash after 2 leaves a marker the next change clears.
  *
  * The steps must not run twice at the same time for the same request: a second actor that read
  * the request before 2 and writes 1 after 3 would count it again. So only one actor per request
@@ -30,6 +32,21 @@ export interface CountChange {
   readonly from?: RequestStatus;
   readonly to: RequestStatus | typeof FORGOTTEN;
 }
+
+/** The marker a change leaves on the counter item until the request confirms it. */
+export const markOf = (change: CountChange): string => `${change.from ?? ''}>${change.to}`;
+
+export const changeOfMark = (mark: string): CountChange => {
+  const [from, to] = mark.split('>') as [string, string];
+  return { ...(from ? { from: from as RequestStatus } : {}), to: to as CountChange['to'] };
+};
+
+/**
+ * What is left of `wanted` once `done` is counted: from where `done` left the request to where
+ * `wanted` goes; nothing when they end in the same place, or when `done` forgot the request.
+ */
+export const remainderAfter = (done: CountChange, wanted: CountChange): CountChange | undefined =>
+  done.to === wanted.to || done.to === FORGOTTEN ? undefined : { from: done.to, to: wanted.to };
 
 /** The change that brings the counters up to the request's status, if they lag it. */
 export const countChangeOf = (

@@ -26,8 +26,8 @@ const expiredRequestOf = (record: DynamoDBRecord) => {
 
 /**
  * Retention on AWS (functions/domain/retention.ts): the rest of a request DynamoDB's TTL
- * deleted, its timeline, lock and code, and its status out of the counters. A record that
- * fails is reported alone and retried; the others are done.
+ * deleted, its timeline, lock and code, and its status out of the counters. The first record
+ * that fails is reported, and the batch is retried from it.
  */
 export const handler = observedHandler(
   async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
@@ -39,8 +39,11 @@ export const handler = observedHandler(
         await forgetting.forgetDeleted(request);
         logger.info('retention ended', { requestId: request.id, status: request.status });
       } catch (error) {
+        // Lambda retries the batch from the first failed record on, the ones after it too:
+        // stop here, as the records after it come again (each finds its tombstone if done).
         logger.error('retention left for a retry', { requestId: request.id, error });
         batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
+        break;
       }
     }
     return { batchItemFailures };

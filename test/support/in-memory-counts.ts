@@ -1,7 +1,10 @@
 import {
   type CountChange,
+  changeOfMark,
   countsFrom,
   FORGOTTEN,
+  markOf,
+  remainderAfter,
   type StatusCounter,
   type StatusCounts,
 } from '../../functions/domain/status-counts.ts';
@@ -25,13 +28,23 @@ export class InMemoryStatusCounts implements StatusCounter {
     const counter = this.counters.get(partnerId) ?? {};
     this.counters.set(partnerId, counter);
     const marker = `counting#${requestId}`;
-    if (counter[marker] !== change.to) {
+    const mark = markOf(change);
+    const found = counter[marker];
+    if (found === undefined) {
       if (change.to !== FORGOTTEN) counter[change.to] = Number(counter[change.to] ?? 0) + 1;
       if (change.from) counter[change.from] = Number(counter[change.from] ?? 0) - 1;
-      counter[marker] = change.to;
+      counter[marker] = mark;
+    } else if (found !== mark) {
+      const earlier = changeOfMark(String(found));
+      this.confirm(requestId, earlier);
+      delete counter[marker];
+      const rest = remainderAfter(earlier, change);
+      if (rest) await this.apply(partnerId, requestId, rest, confirm);
+      else await (confirm ?? (async () => this.confirm(requestId, change)))();
+      return;
     }
     await (confirm ?? (async () => this.confirm(requestId, change)))();
-    if (counter[marker] === change.to) delete counter[marker];
+    if (counter[marker] === mark) delete counter[marker];
   }
 
   async read(partnerId: string): Promise<StatusCounts> {

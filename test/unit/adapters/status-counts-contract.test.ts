@@ -1,3 +1,4 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRequestStore } from '../../../functions/adapters/dynamo-request-store.ts';
 import { DynamoStatusCounts } from '../../../functions/adapters/dynamo-status-counts.ts';
@@ -10,6 +11,7 @@ import {
   type StatusCounter,
 } from '../../../functions/domain/status-counts.ts';
 import { newRequestId } from '../../../functions/shared/crypto.ts';
+import type { RequestStatus } from '../../../functions/shared/status.ts';
 import { type DynaliteTable, startDynaliteTable } from '../../support/dynalite-table.ts';
 import { InMemoryStatusCounts } from '../../support/in-memory-counts.ts';
 import { aRequest, InMemoryRequestStore } from '../../support/in-memory-stores.ts';
@@ -32,6 +34,8 @@ afterAll(async () => {
 interface Backend {
   readonly requests: RequestStore;
   readonly counts: StatusCounter;
+  /** What the default confirmation writes, for a test that crashes right after it. */
+  readonly setCounted: (requestId: string, status: RequestStatus) => Promise<void>;
 }
 
 const backends: [string, () => Backend][] = [
@@ -39,16 +43,35 @@ const backends: [string, () => Backend][] = [
     'the in-memory fake',
     () => {
       const requests = new InMemoryRequestStore();
-      return { requests, counts: new InMemoryStatusCounts(requests) };
+      return {
+        requests,
+        counts: new InMemoryStatusCounts(requests),
+        setCounted: async (requestId, status) => {
+          const request = requests.requests.get(requestId);
+          if (request) requests.requests.set(requestId, { ...request, countedStatus: status });
+        },
+      };
     },
   ],
   [
     'DynamoDB (dynalite)',
     () => {
       if (!table) throw new Error('dynalite did not start');
+      const documents = table.documents;
+      const tableName = table.tableName;
       return {
-        requests: new DynamoRequestStore(table.documents, table.tableName),
-        counts: new DynamoStatusCounts(table.documents, table.tableName),
+        requests: new DynamoRequestStore(documents, tableName),
+        counts: new DynamoStatusCounts(documents, tableName),
+        setCounted: async (requestId, status) => {
+          await documents.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { PK: `REQUEST#${requestId}`, SK: 'REQUEST' },
+              UpdateExpression: 'SET countedStatus = :status',
+              ExpressionAttributeValues: { ':status': status },
+            }),
+          );
+        },
       };
     },
   ],
@@ -60,9 +83,10 @@ const newPartner = () => `counted-${process.pid}-${++sequence}`;
 describe.each(backends)('the status counters on %s', (_name, open) => {
   let requests: RequestStore;
   let counts: StatusCounter;
+  let setCounted: Backend['setCounted'];
 
   beforeAll(() => {
-    ({ requests, counts } = open());
+    ({ requests, counts, setCounted } = open());
   });
 
   const stored = async (partnerId: string, overrides: Partial<SmartAccountRequest> = {}) => {
@@ -140,6 +164,45 @@ describe.each(backends)('the status counters on %s', (_name, open) => {
     await countRequest(counts, await reread(request));
 
     expect(await counts.read(partnerId)).toMatchObject({ PENDING_ACTIVATION: 1 });
+  });
+
+  it('finishes an unconfirmed first count when the request closed before its retry', async () => {
+    const partnerId = newPartner();
+    const request = await stored(partnerId);
+    const crash = new Error('throttled');
+    // The first Wake counted it as pending but crashed before the request confirmed it.
+    await expect(
+      counts.apply(partnerId, request.id, { to: 'PENDING_ACTIVATION' }, () =>
+        Promise.reject(crash),
+      ),
+    ).rejects.toBe(crash);
+    await requests.close(request.id, 'CANCELLED', { partnerId });
+
+    // The retry (or Settle) reads it cancelled and never counted.
+    await countRequest(counts, await reread(request));
+    await countRequest(counts, await reread(request));
+
+    expect(await counts.read(partnerId)).toMatchObject({ PENDING_ACTIVATION: 0, CANCELLED: 1 });
+    expect((await reread(request)).countedStatus).toBe('CANCELLED');
+  });
+
+  it('clears a marker a crash left after the request confirmed, at the next change', async () => {
+    const partnerId = newPartner();
+    const request = await stored(partnerId);
+    // Confirmed, then crashed before the marker was removed.
+    const crash = new Error('the Lambda timed out');
+    await expect(
+      counts.apply(partnerId, request.id, { to: 'PENDING_ACTIVATION' }, async () => {
+        await setCounted(request.id, 'PENDING_ACTIVATION');
+        throw crash;
+      }),
+    ).rejects.toBe(crash);
+    expect(await counts.read(partnerId)).toMatchObject({ PENDING_ACTIVATION: 1 });
+    await requests.close(request.id, 'EXPIRED', {});
+
+    await countRequest(counts, await reread(request));
+
+    expect(await counts.read(partnerId)).toMatchObject({ PENDING_ACTIVATION: 0, EXPIRED: 1 });
   });
 
   it('takes a deleted request out of its status, once, even when the deletion is retried', async () => {

@@ -30,6 +30,14 @@ class RecordingItems implements RetainedItems {
   async deleteCode(codeHash: string, requestId: string) {
     this.deleted.push(`code ${codeHash} ${requestId}`);
   }
+  readonly tombstones = new Set<string>();
+  async isForgotten(requestId: string) {
+    return this.tombstones.has(requestId);
+  }
+  async markForgotten(requestId: string) {
+    this.tombstones.add(requestId);
+    this.deleted.push(`tombstone ${requestId}`);
+  }
   async deleteRequest(requestId: string) {
     if (this.failRequestDeletion) {
       this.failRequestDeletion = false;
@@ -156,7 +164,29 @@ describe('the rest of a request DynamoDB deleted (AWS)', () => {
       `timeline ${request.id}`,
       `lock ${request.accountDomain} ${request.id}`,
       `code hash-1 ${request.id}`,
+      `tombstone ${request.id}`,
     ]);
     expect(await counts.read(request.partnerId)).toMatchObject({ EXPIRED: 0 });
+  });
+
+  it('changes nothing when its stream record comes again after it was done', async () => {
+    const first = settled();
+    const second = settled({ id: 'sar_SECOND', accountDomain: 'second.example' });
+    const { requests, counts, items, retention } = await setUp(first);
+    requests.put(second);
+    await countRequest(counts, second);
+    const images = [first, second].map((request) => ({
+      ...request,
+      countedStatus: 'EXPIRED' as const,
+    }));
+    expect(await counts.read(first.partnerId)).toMatchObject({ EXPIRED: 2 });
+
+    // Lambda retries a batch from its first failure on: the second record came again.
+    await retention.forgetDeleted(images[1] as SmartAccountRequest);
+    await retention.forgetDeleted(images[0] as SmartAccountRequest);
+    await retention.forgetDeleted(images[1] as SmartAccountRequest);
+
+    expect(await counts.read(first.partnerId)).toMatchObject({ EXPIRED: 0 });
+    expect(items.deleted.filter((entry) => entry.startsWith('timeline'))).toHaveLength(2);
   });
 });

@@ -2,6 +2,8 @@ import {
   BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -39,6 +41,9 @@ beforeEach(() => {
     ],
   });
   documents.on(BatchWriteCommand).resolves({});
+  // No tombstone yet: the request's rest is still to do.
+  documents.on(GetCommand).resolves({});
+  documents.on(PutCommand).resolves({});
   documents.on(DeleteCommand).resolves({});
   documents.on(UpdateCommand).resolves({});
 });
@@ -92,8 +97,9 @@ describe('the rest of a request DynamoDB’s TTL deleted', () => {
     const counter = documents.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(counter).toMatchObject({
       Key: { PK: 'PARTNER#partner-1', SK: 'COUNTS' },
-      UpdateExpression: 'ADD #from :minusOne SET #marker = :to',
+      UpdateExpression: 'ADD #from :minusOne SET #marker = :mark',
       ExpressionAttributeNames: { '#from': 'EXPIRED', '#marker': 'counting#sar_GONE' },
+      ExpressionAttributeValues: { ':mark': 'EXPIRED>FORGOTTEN', ':minusOne': -1 },
     });
   });
 
@@ -110,15 +116,36 @@ describe('the rest of a request DynamoDB’s TTL deleted', () => {
     expect(documents.calls()).toHaveLength(0);
   });
 
-  it('reports a record it could not finish, for its retry alone', async () => {
+  it('leaves its tombstone, and a record that comes again after that changes nothing', async () => {
+    await handler(streamOf(removal()));
+    const tombstone = documents.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(tombstone).toMatchObject({
+      PK: 'REQUEST#sar_GONE',
+      SK: 'FORGOTTEN',
+      ttl: expect.any(Number),
+    });
+    documents.reset();
+    documents.on(GetCommand).resolves({ Item: tombstone });
+
+    expect(await handler(streamOf(removal()))).toEqual({ batchItemFailures: [] });
+
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(documents.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it('reports the first record it could not finish and stops, as Lambda retries from there', async () => {
     documents
       .on(QueryCommand)
       .rejects(
         Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }),
       );
 
-    expect(await handler(streamOf(removal()))).toEqual({
+    const later = removal();
+    later.dynamodb.SequenceNumber = '101';
+
+    expect(await handler(streamOf(removal(), later))).toEqual({
       batchItemFailures: [{ itemIdentifier: '100' }],
     });
+    expect(documents.commandCalls(QueryCommand)).toHaveLength(1);
   });
 });
