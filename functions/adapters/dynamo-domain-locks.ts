@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   type PutCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DomainLock } from '../domain/domain-lock.ts';
 import type { DomainLocks } from '../domain/ports.ts';
@@ -65,6 +66,25 @@ export class DynamoDomainLocks implements DomainLocks {
             // Only our own lock: another create may have taken it over meanwhile.
             ConditionExpression: 'requestId = :mine',
             ExpressionAttributeValues: { ':mine': lock.requestId },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+
+  async markAccount(domain: string, requestId: string, activatedAt: string): Promise<void> {
+    try {
+      await storeCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.domainLock(domain),
+            // Only our own lock: a lock taken over meanwhile is another request's.
+            ConditionExpression: 'requestId = :mine',
+            UpdateExpression: 'SET activatedAt = if_not_exists(activatedAt, :at)',
+            ExpressionAttributeValues: { ':mine': requestId, ':at': activatedAt },
           }),
         ),
       );

@@ -168,6 +168,11 @@ export interface DomainLocks {
   takeOver(lock: DomainLock, previousHolder: string): Promise<boolean>;
   /** Deletes the lock only while it still names `lock.requestId`. */
   release(lock: DomainLock): Promise<void>;
+  /**
+   * Marks the lock of an activated account (`activatedAt`), only while it still names that
+   * request: the domain then stays taken even once retention deleted the request.
+   */
+  markAccount(domain: string, requestId: string, activatedAt: string): Promise<void>;
 }
 
 export interface IdempotencyRecord {

@@ -3,7 +3,7 @@ import { logger } from '../shared/logger.ts';
 import { maskEmail } from '../shared/mask.ts';
 import { RequestStatus } from '../shared/status.ts';
 import { type Notifications, planOutcomeEmails } from './notifications.ts';
-import type { PartnerStore, RequestStore } from './ports.ts';
+import type { DomainLocks, PartnerStore, RequestStore } from './ports.ts';
 import { closedAtOf, DEFAULT_RETENTION_DAYS, retainUntilOf } from './retention.ts';
 import { countRequest, type StatusCounter } from './status-counts.ts';
 
@@ -25,6 +25,7 @@ export class Settlement {
     private readonly partners: PartnerStore,
     private readonly notifications: Notifications,
     private readonly counts: Pick<StatusCounter, 'apply'>,
+    private readonly locks: Pick<DomainLocks, 'markAccount'>,
     private readonly retention: RetentionSettings = {
       days: DEFAULT_RETENTION_DAYS,
       bySweep: false,
@@ -57,6 +58,12 @@ export class Settlement {
         });
       }
       await this.requests.recordSentEmail(requestId, email.key);
+    }
+    // An activated account keeps its domain for good, also once retention deleted this
+    // request: marked now, while the lock surely still names it.
+    if (request.status === RequestStatus.ACTIVE) {
+      const activatedAt = request.activatedAt ?? closedAtOf(request) ?? new Date().toISOString();
+      await this.locks.markAccount(request.accountDomain, request.id, activatedAt);
     }
     // Settled, and from its close the retention runs (retention.ts).
     const closedAt = closedAtOf(request) ?? new Date().toISOString();

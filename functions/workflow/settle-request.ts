@@ -1,4 +1,5 @@
 import {
+  domainLocks,
   eventPublisher,
   notifications,
   partnerStore,
@@ -12,10 +13,17 @@ import { businessMetrics } from '../shared/metrics.ts';
 import { RequestStatus } from '../shared/status.ts';
 import { taskHandler } from '../shared/task-handler.ts';
 
-const settlement = new Settlement(requestStore(), partnerStore(), notifications(), statusCounts(), {
-  days: config.retentionDays(),
-  bySweep: config.retentionBySweep(),
-});
+const settlement = new Settlement(
+  requestStore(),
+  partnerStore(),
+  notifications(),
+  statusCounts(),
+  domainLocks(),
+  {
+    days: config.retentionDays(),
+    bySweep: config.retentionBySweep(),
+  },
+);
 const events = eventPublisher();
 
 /**

@@ -324,6 +324,12 @@ export class InMemoryDomainLocks implements DomainLocks {
   async release(lock: DomainLock): Promise<void> {
     if (this.locks.get(lock.domain)?.requestId === lock.requestId) this.locks.delete(lock.domain);
   }
+
+  async markAccount(domain: string, requestId: string, activatedAt: string): Promise<void> {
+    const lock = this.locks.get(domain);
+    if (lock?.requestId !== requestId) return;
+    this.locks.set(domain, { ...lock, activatedAt: lock.activatedAt ?? activatedAt });
+  }
 }
 
 export class InMemoryPartnerStore implements PartnerStore {

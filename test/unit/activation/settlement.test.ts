@@ -17,6 +17,7 @@ import type { RequestStatus } from '../../../functions/shared/status.ts';
 import { InMemoryStatusCounts } from '../../support/in-memory-counts.ts';
 import {
   aRequest,
+  InMemoryDomainLocks,
   InMemoryPartnerStore,
   InMemoryRequestStore,
   NOW,
@@ -27,6 +28,7 @@ const sesClient = new SESv2Client({ region: 'us-east-1' });
 const ses = mockClient(sesClient);
 
 let store: InMemoryRequestStore;
+let locks: InMemoryDomainLocks;
 let settlement: Settlement;
 
 const recipients = () =>
@@ -51,15 +53,38 @@ beforeEach(() => {
   ses.reset();
   ses.on(SendEmailCommand).resolves({ MessageId: 'message-1' });
   store = new InMemoryRequestStore();
+  locks = new InMemoryDomainLocks();
   settlement = new Settlement(
     store,
     new InMemoryPartnerStore(),
     new Notifications(new SesMailer(sesClient, 'no-reply@accounts.example')),
     new InMemoryStatusCounts(store),
+    locks,
   );
 });
 
 describe('settling an outcome', () => {
+  it('marks the domain lock of an activated account, so it outlives the request', async () => {
+    const request = closed('ACTIVE', { activatedAt: '2026-12-01T10:00:00.000Z' });
+    const other = closed('CANCELLED', { id: 'sar_OTHER', accountDomain: 'other.example' });
+    await locks.take({
+      domain: request.accountDomain,
+      requestId: request.id,
+      lockedAt: '2026-12-01T09:00:00.000Z',
+    });
+    await locks.take({
+      domain: other.accountDomain,
+      requestId: other.id,
+      lockedAt: '2026-12-01T09:00:00.000Z',
+    });
+
+    await settlement.settle(request.id);
+    await settlement.settle(other.id);
+
+    expect((await locks.get(request.accountDomain))?.activatedAt).toBe('2026-12-01T10:00:00.000Z');
+    expect((await locks.get(other.accountDomain))?.activatedAt).toBeUndefined();
+  });
+
   it('mails the partner and each user once when the request was activated', async () => {
     const request = closed('ACTIVE');
 

@@ -828,6 +828,22 @@ describe.each(backends)('the request store on %s', (_name, open) => {
       lockedAt: NOW.toISOString(),
     });
 
+    it("marks an activated account's lock only while it names that request, and keeps the first mark", async () => {
+      const domain = `lock-${unique()}.example`;
+      const first = aLock(domain);
+      await locks.take(first);
+
+      await locks.markAccount(domain, newRequestId(), '2026-12-01T00:00:00.000Z');
+      expect((await locks.get(domain))?.activatedAt).toBeUndefined();
+      await locks.markAccount(domain, first.requestId, '2026-12-02T00:00:00.000Z');
+      await locks.markAccount(domain, first.requestId, '2026-12-03T00:00:00.000Z');
+
+      expect(await locks.get(domain)).toEqual({
+        ...first,
+        activatedAt: '2026-12-02T00:00:00.000Z',
+      });
+    });
+
     it('takes a free domain once', async () => {
       const domain = `lock-${unique()}.example`;
       const first = aLock(domain);
