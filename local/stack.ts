@@ -269,6 +269,7 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
   const migration = await migrateRequests(
     DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
     LOCAL_TABLE_NAME,
+    { retention: { days: Number(process.env.RETENTION_DAYS), bySweep: true } },
   );
   if (migration.updated > 0) {
     console.warn(`Brought ${migration.updated} stored requests up to date (filters, counts).`);

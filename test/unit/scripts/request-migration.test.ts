@@ -1,5 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDomainLocks } from '../../../functions/adapters/dynamo-domain-locks.ts';
 import { DynamoRequestStore } from '../../../functions/adapters/dynamo-request-store.ts';
 import { DynamoStatusCounts } from '../../../functions/adapters/dynamo-status-counts.ts';
 import { requestItem } from '../../../functions/adapters/request-items.ts';
@@ -27,7 +28,51 @@ const legacyItem = (overrides: Parameters<typeof aRequest>[0]) => {
   return item;
 };
 
-describe('bringing requests stored before the filters and counters up to date', () => {
+describe('bringing requests stored before the filters, counters and retention up to date', () => {
+  it('dates the deletion of a request settled before, and marks an activated account’s lock', async () => {
+    const partnerId = 'partner-settled';
+    const activated = legacyItem({
+      partnerId,
+      accountDomain: 'settled-active.example',
+      status: 'ACTIVE',
+      notifiedStatus: 'ACTIVE',
+      activatedAt: '2026-10-01T00:00:00.000Z',
+    });
+    const expired = legacyItem({
+      partnerId,
+      accountDomain: 'settled-expired.example',
+      status: 'EXPIRED',
+      notifiedStatus: 'EXPIRED',
+      closedAt: '2026-10-02T00:00:00.000Z',
+    });
+    for (const Item of [activated, expired]) {
+      await table.documents.send(new PutCommand({ TableName: table.tableName, Item }));
+    }
+    const locks = new DynamoDomainLocks(table.documents, table.tableName);
+    await locks.take({
+      domain: 'settled-active.example',
+      requestId: activated.id as string,
+      lockedAt: '2026-09-01T00:00:00.000Z',
+    });
+
+    await migrateRequests(table.documents, table.tableName, {
+      force: true,
+      retention: { days: 400, bySweep: true },
+    });
+
+    const requests = new DynamoRequestStore(table.documents, table.tableName);
+    expect(await requests.get(activated.id as string)).toMatchObject({
+      retainUntil: '2027-11-05T00:00:00.000Z',
+      sweepAt: '2027-11-05T00:00:00.000Z',
+    });
+    expect((await requests.get(expired.id as string))?.retainUntil).toBe(
+      '2027-11-06T00:00:00.000Z',
+    );
+    expect((await locks.get('settled-active.example'))?.activatedAt).toBe(
+      '2026-10-01T00:00:00.000Z',
+    );
+  });
+
   it('gives them their filter keys and counts each once, and runs once', async () => {
     const partnerId = 'partner-legacy';
     const pending = legacyItem({ partnerId, accountDomain: 'old-one.example' });
@@ -45,7 +90,8 @@ describe('bringing requests stored before the filters and counters up to date', 
       (await requests.listByPartner(partnerId, { limit: 10, status: 'CANCELLED' })).items,
     ).toEqual([]);
 
-    expect(await migrateRequests(table.documents, table.tableName)).toEqual({
+    // Forced: the case above ran it on this table already.
+    expect(await migrateRequests(table.documents, table.tableName, { force: true })).toEqual({
       looked: 2,
       updated: 2,
       skipped: false,
