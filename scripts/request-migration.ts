@@ -11,8 +11,8 @@ import { filterKeyAttributes, toRequest } from '../functions/adapters/request-it
 import { updateItemIf } from '../functions/adapters/store-errors.ts';
 import {
   keys,
+  retentionShardOf,
   SWEEP_INDEX,
-  sweepShardOf,
   TTL_ATTRIBUTE,
 } from '../functions/adapters/table-keys.ts';
 import {
@@ -60,7 +60,7 @@ const dateDeletion = async (
     ExpressionAttributeValues: {
       ':retainUntil': retainUntil,
       ':ttl': Math.ceil(Date.parse(retainUntil) / 1000),
-      ...(retention.bySweep ? { ':shard': sweepShardOf(request.id) } : {}),
+      ...(retention.bySweep ? { ':shard': retentionShardOf(request.id) } : {}),
     },
   });
 };

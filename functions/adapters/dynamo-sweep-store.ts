@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { SweepCandidate, SweepStore } from '../domain/sweep.ts';
 import type { RequestStatus } from '../shared/status.ts';
 import { type ConditionalUpdate, storeCall, updateItemIf } from './store-errors.ts';
-import { keys, SWEEP_INDEX, SWEEP_SHARDS } from './table-keys.ts';
+import { keys, retentionShard, SWEEP_INDEX, SWEEP_SHARDS } from './table-keys.ts';
 
 /**
  * The sweep's view of the table: the sparse sweep index holds exactly the unsettled requests
@@ -22,7 +22,20 @@ export class DynamoSweepStore implements SweepStore {
     options: { limit: number; everything?: boolean },
   ): Promise<readonly SweepCandidate[]> {
     const found: SweepCandidate[] = [];
-    for (let shard = 0; shard < SWEEP_SHARDS && found.length < options.limit; shard++) {
+    // Unsettled requests first (all of them at the start), then settled ones whose retention
+    // ended (only those: they wait in shards of their own, retentionShardOf).
+    const partitions = [
+      ...Array.from({ length: SWEEP_SHARDS }, (_, shard) => ({
+        partition: keys.sweepShard(shard),
+        dueOnly: !options.everything,
+      })),
+      ...Array.from({ length: SWEEP_SHARDS }, (_, shard) => ({
+        partition: retentionShard(shard),
+        dueOnly: true,
+      })),
+    ];
+    for (const { partition, dueOnly } of partitions) {
+      if (found.length >= options.limit) break;
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await storeCall(() =>
@@ -30,16 +43,16 @@ export class DynamoSweepStore implements SweepStore {
             new QueryCommand({
               TableName: this.tableName,
               IndexName: SWEEP_INDEX.indexName,
-              KeyConditionExpression: options.everything
-                ? '#shard = :shard'
-                : '#shard = :shard AND #sweepAt <= :now',
+              KeyConditionExpression: dueOnly
+                ? '#shard = :shard AND #sweepAt <= :now'
+                : '#shard = :shard',
               ExpressionAttributeNames: {
                 '#shard': SWEEP_INDEX.partitionKey,
-                ...(options.everything ? {} : { '#sweepAt': SWEEP_INDEX.sortKey }),
+                ...(dueOnly ? { '#sweepAt': SWEEP_INDEX.sortKey } : {}),
               },
               ExpressionAttributeValues: {
-                ':shard': keys.sweepShard(shard),
-                ...(options.everything ? {} : { ':now': now.toISOString() }),
+                ':shard': partition,
+                ...(dueOnly ? { ':now': now.toISOString() } : {}),
               },
               Limit: options.limit - found.length,
               ExclusiveStartKey: startKey,

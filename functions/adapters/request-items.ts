@@ -9,6 +9,7 @@ import {
   FILTER_ATTRIBUTES,
   filterKeys,
   keys,
+  retentionShardOf,
   SWEEP_INDEX,
   sweepShardOf,
   TTL_ATTRIBUTE,
@@ -120,7 +121,7 @@ export const settledUpdate = (
             ':ttl': Math.ceil(Date.parse(retention.retainUntil) / 1000),
           }
         : {}),
-      ...(leaves ? {} : { ':shard': sweepShardOf(requestId) }),
+      ...(leaves ? {} : { ':shard': retentionShardOf(requestId) }),
     },
   };
 };

@@ -55,12 +55,24 @@ export const SWEEP_INDEX = {
 } as const;
 export const SWEEP_SHARDS = 8;
 
-/** A request's shard: stable per id, spread evenly (ids end in random characters). */
-export const sweepShardOf = (requestId: string): string => {
+const shardNumberOf = (requestId: string): number => {
   let hash = 0;
   for (const char of requestId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return keys.sweepShard(hash % SWEEP_SHARDS);
+  return hash % SWEEP_SHARDS;
 };
+
+/** A request's shard: stable per id, spread evenly (ids end in random characters). */
+export const sweepShardOf = (requestId: string): string =>
+  keys.sweepShard(shardNumberOf(requestId));
+
+/**
+ * Where a settled request waits in the sweep index for its retention to end (the local stack):
+ * shards of their own, so the many retained requests never crowd the unsettled ones out of a
+ * pass (the start's pass over everything reads only the unsettled shards in full).
+ */
+export const retentionShard = (shard: number): string => `SWEEP#retain#${shard}`;
+export const retentionShardOf = (requestId: string): string =>
+  retentionShard(shardNumberOf(requestId));
 
 /**
  * The sparse index of pending webhook deliveries: only a pending delivery carries

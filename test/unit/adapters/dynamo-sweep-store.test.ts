@@ -92,3 +92,31 @@ describe('the activation e-mail record', () => {
     expect((await requests.get(request.id))?.activationSentAt).toBe(NOW.toISOString());
   });
 });
+
+describe('settled requests waiting for their retention to end (the local stack)', () => {
+  const retained = async (retainUntil: string) => {
+    const request = await unsettled(minutes(-5));
+    await requests.close(request.id, 'EXPIRED', { at: NOW });
+    await requests.markNotified(request.id, 'EXPIRED', { retainUntil, bySweep: true });
+    return request;
+  };
+
+  it('come to the sweep only once their date has come, also in the pass over everything', async () => {
+    const later = await retained(minutes(60));
+    const due = await retained(minutes(1));
+
+    expect(await dueIds(NOW, true)).not.toContain(later.id);
+    expect(await dueIds(NOW, true)).not.toContain(due.id);
+    expect(await dueIds(new Date(minutes(2)))).toContain(due.id);
+    expect(await dueIds(new Date(minutes(2)))).not.toContain(later.id);
+  });
+
+  it('never crowd an unsettled request out of a pass, however many there are', async () => {
+    for (let i = 0; i < 30; i++) await retained(minutes(-1));
+    const pending = await unsettled(minutes(-1));
+
+    const first = await sweep.dueForSweep(NOW, { limit: 10, everything: true });
+
+    expect(first.map((candidate) => candidate.id)).toContain(pending.id);
+  });
+});
