@@ -31,6 +31,7 @@ import { close, LOOPBACK, listen } from './listen.ts';
 import { installLongTimers } from './long-timers.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 import { createStepFunctionsServer } from './step-functions-server.ts';
+import { upgradeKeptTable } from './table-upgrade.ts';
 
 export const STATE_MACHINE_FILE = fileURLToPath(
   new URL('../statemachines/smart-account-request.asl.json', import.meta.url),
@@ -243,6 +244,11 @@ export const startStack = async (options: StackOptions = {}): Promise<RunningSta
   } catch (error) {
     // A kept table from an earlier run: everything in it stays.
     if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+  }
+  // With today's indexes (also finishing a rebuild an earlier start left midway).
+  const upgraded = await upgradeKeptTable(client, LOCAL_TABLE_NAME, options.data?.tablePath);
+  if (upgraded) {
+    console.warn(`Rebuilt the kept table with today's indexes (${upgraded.rebuilt} items).`);
   }
   const partnerKeys = options.partnerKeys?.length
     ? [...options.partnerKeys]
