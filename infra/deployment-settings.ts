@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { FILTER_INDEXES } from '../functions/adapters/table-keys.ts';
 import { parseReminderOffsets } from '../functions/domain/reminders.ts';
 import { DEFAULT_RETENTION_DAYS } from '../functions/domain/retention.ts';
 import { parseRetrySeconds } from '../functions/domain/webhook-retries.ts';
@@ -28,6 +29,11 @@ export interface DeploymentSettings {
   readonly webhookRetrySeconds: readonly number[];
   /** Days a closed request is kept after it closed (functions/domain/retention.ts). */
   readonly retentionDays: number;
+  /**
+   * How many of the list's filter indexes to deploy (all 5 by default); raised one deploy at a
+   * time on a table from before them, as CloudFormation adds one index per update.
+   */
+  readonly filterIndexes: number;
   /** Subscribed to the alarm topic when given. */
   readonly alarmEmail: string | undefined;
   /**
@@ -41,6 +47,8 @@ export interface CustomDomainSettings {
   readonly domainName: string;
   readonly certificateArn: string;
 }
+
+const FILTER_INDEX_COUNT = Object.keys(FILTER_INDEXES).length;
 
 export const DEFAULT_SETTINGS = {
   stackName: 'SmartAccountRequests',
@@ -155,6 +163,14 @@ export const readDeploymentSettings = (node: Node): DeploymentSettings => {
     throw new InvalidSettingError('retentionDays must be a whole number of days from 1 to 3650');
   }
 
+  const indexesText = text('filterIndexes');
+  const filterIndexes = indexesText === undefined ? FILTER_INDEX_COUNT : Number(indexesText);
+  if (!Number.isInteger(filterIndexes) || filterIndexes < 0 || filterIndexes > FILTER_INDEX_COUNT) {
+    throw new InvalidSettingError(
+      `filterIndexes must be a whole number from 0 to ${FILTER_INDEX_COUNT}`,
+    );
+  }
+
   const retryText = text('webhookRetrySeconds');
   let webhookRetrySeconds: readonly number[];
   try {
@@ -176,6 +192,7 @@ export const readDeploymentSettings = (node: Node): DeploymentSettings => {
     activationReminderSeconds,
     webhookRetrySeconds,
     retentionDays,
+    filterIndexes,
     alarmEmail,
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
   };

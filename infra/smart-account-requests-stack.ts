@@ -62,7 +62,7 @@ export class SmartAccountRequestsStack extends Stack {
       );
     }
 
-    const data = new RequestTable(this, 'Data');
+    const data = new RequestTable(this, 'Data', { filterIndexes: settings.filterIndexes });
 
     // Resend must rebuild the very link it sent before, so the key is not rotated; retained
     // with the table because outstanding links depend on it.

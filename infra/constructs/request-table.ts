@@ -15,7 +15,12 @@ import {
 export class RequestTable extends Construct {
   readonly table: dynamodb.Table;
 
-  constructor(scope: Construct, id: string) {
+  /**
+   * `filterIndexes`: how many of the list's filter indexes to deploy, in their order (all by
+   * default). CloudFormation creates one index per update of a deployed table, so a table
+   * from before them gets them one deploy at a time (README, "Upgrading").
+   */
+  constructor(scope: Construct, id: string, props: { readonly filterIndexes?: number } = {}) {
     super(scope, id);
 
     const text = (name: string): dynamodb.Attribute => ({
@@ -64,7 +69,7 @@ export class RequestTable extends Construct {
 
     // The list's filters: keys only plus the other filters' keys, so a request's update writes
     // them only when a filtered value changes (functions/adapters/table-keys.ts).
-    for (const index of filterIndexes) {
+    for (const index of filterIndexes.slice(0, props.filterIndexes ?? filterIndexes.length)) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,
         partitionKey: text(index.partitionKey),

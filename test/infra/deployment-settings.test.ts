@@ -21,6 +21,7 @@ describe('deployment settings (CDK context)', () => {
       activationReminderSeconds: [5_184_000, 2_592_000, 604_800],
       webhookRetrySeconds: [5, 300, 1800, 7200, 18000, 36000, 36000],
       retentionDays: 400,
+      filterIndexes: 5,
       alarmEmail: undefined,
       customDomain: undefined,
     });
@@ -38,6 +39,7 @@ describe('deployment settings (CDK context)', () => {
       activationReminderSeconds: '120,300',
       webhookRetrySeconds: '1,60',
       retentionDays: '30',
+      filterIndexes: '2',
       alarmEmail: 'oncall@partner-portal.example',
       domainName: 'Accounts.Partner-Portal.example',
       certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb',
@@ -52,6 +54,7 @@ describe('deployment settings (CDK context)', () => {
       activationReminderSeconds: [300, 120],
       webhookRetrySeconds: [1, 60],
       retentionDays: 30,
+      filterIndexes: 2,
       alarmEmail: 'oncall@partner-portal.example',
       customDomain: {
         domainName: 'accounts.partner-portal.example',
@@ -74,6 +77,8 @@ describe('deployment settings (CDK context)', () => {
     [{ retentionDays: '0' }, /retentionDays/],
     [{ retentionDays: '1.5' }, /retentionDays/],
     [{ retentionDays: '3651' }, /retentionDays/],
+    [{ filterIndexes: '6' }, /filterIndexes/],
+    [{ filterIndexes: '-1' }, /filterIndexes/],
     [{ activationReminderSeconds: '600,-1' }, /activationReminderSeconds/],
     [{ activationTimeoutSeconds: 31_536_001 }, /activationTimeoutSeconds/],
     [{ senderDomain: 'not a domain' }, /senderDomain/],

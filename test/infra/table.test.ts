@@ -81,6 +81,18 @@ describe('the DynamoDB table', () => {
   });
 });
 
+describe('upgrading a deployed table', () => {
+  it('deploys only as many filter indexes as filterIndexes says, in their order', () => {
+    const names = (filterIndexes: number) =>
+      (
+        (resourcesOfType(synthesizedTemplate({ filterIndexes }), 'AWS::DynamoDB::Table')[0]?.[1]
+          .Properties.GlobalSecondaryIndexes ?? []) as { IndexName: string }[]
+      ).map((index) => index.IndexName);
+    expect(names(0)).toEqual(['GSI1', 'Sweep', 'PendingDeliveries']);
+    expect(names(1)).toEqual(['GSI1', 'Sweep', 'PendingDeliveries', 'PartnerStatus']);
+  });
+});
+
 describe('retention on AWS', () => {
   const template = synthesizedTemplate();
 
