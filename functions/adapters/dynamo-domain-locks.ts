@@ -56,7 +56,7 @@ export class DynamoDomainLocks implements DomainLocks {
     });
   }
 
-  async release(lock: DomainLock): Promise<void> {
+  async release(lock: Pick<DomainLock, 'domain' | 'requestId'>): Promise<void> {
     try {
       await storeCall(() =>
         this.client.send(

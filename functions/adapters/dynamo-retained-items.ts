@@ -5,7 +5,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { RetainedItems } from '../domain/retention.ts';
 import { Dependency, DependencyUnavailable } from '../shared/errors.ts';
@@ -21,7 +20,10 @@ const BATCH = 25;
 /** Rounds for unprocessed items (throttling) before the deletion is left to the next pass. */
 const MAX_BATCH_ROUNDS = 8;
 
-/** Deletes what retention is done with (functions/domain/retention.ts). */
+/**
+ * Deletes what retention is done with (functions/domain/retention.ts); the domain lock is
+ * DynamoDomainLocks' own business.
+ */
 export class DynamoRetainedItems implements RetainedItems {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -49,29 +51,6 @@ export class DynamoRetainedItems implements RetainedItems {
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-  }
-
-  async releaseLock(domain: string, requestId: string): Promise<void> {
-    // Only while it names this request: another request may hold the domain now.
-    await this.deleteIf(keys.domainLock(domain), 'requestId = :id', requestId);
-  }
-
-  async keepLockOfAccount(domain: string, requestId: string, activatedAt: string): Promise<void> {
-    try {
-      await storeCall(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.domainLock(domain),
-            ConditionExpression: 'requestId = :id',
-            UpdateExpression: 'SET activatedAt = :at',
-            ExpressionAttributeValues: { ':id': requestId, ':at': activatedAt },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
   }
 
   async deleteCode(codeHash: string, requestId: string): Promise<void> {

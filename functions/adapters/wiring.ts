@@ -133,6 +133,7 @@ export const retention = (): Retention =>
     requestStore(),
     new DynamoRetainedItems(documents(), config.tableName()),
     statusCounts(),
+    domainLocks(),
   );
 
 /** The partner's per-status counters (functions/domain/status-counts.ts). */

@@ -167,7 +167,7 @@ export interface DomainLocks {
   /** Replaces the lock only while it still names `previousHolder`; false when it does not. */
   takeOver(lock: DomainLock, previousHolder: string): Promise<boolean>;
   /** Deletes the lock only while it still names `lock.requestId`. */
-  release(lock: DomainLock): Promise<void>;
+  release(lock: Pick<DomainLock, 'domain' | 'requestId'>): Promise<void>;
   /**
    * Marks the lock of an activated account (`activatedAt`), only while it still names that
    * request: the domain then stays taken even once retention deleted the request.

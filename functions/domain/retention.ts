@@ -1,4 +1,5 @@
 import { RequestStatus } from '../shared/status.ts';
+import type { DomainLocks } from './ports.ts';
 import type { SmartAccountRequest } from './smart-account-request.ts';
 import { forgetChangeOf, type StatusCounter } from './status-counts.ts';
 
@@ -38,13 +39,6 @@ export const mayForget = (
 export interface RetainedItems {
   /** The request's timeline items (its events and e-mails). */
   deleteTimeline(requestId: string): Promise<void>;
-  /** The domain's lock, only while it still names this request. */
-  releaseLock(domain: string, requestId: string): Promise<void>;
-  /**
-   * An activated account's lock stays, marked with its activation, only while it still names
-   * this request: the domain is taken for good, though its request is gone.
-   */
-  keepLockOfAccount(domain: string, requestId: string, activatedAt: string): Promise<void>;
   /** Its activation code's item, only while it still points at this request. */
   deleteCode(codeHash: string, requestId: string): Promise<void>;
   deleteRequest(requestId: string): Promise<void>;
@@ -63,6 +57,7 @@ export class Retention {
     private readonly requests: { get(requestId: string): Promise<SmartAccountRequest | undefined> },
     private readonly items: RetainedItems,
     private readonly counts: Pick<StatusCounter, 'apply'>,
+    private readonly locks: Pick<DomainLocks, 'release' | 'markAccount'>,
   ) {}
 
   /**
@@ -100,9 +95,9 @@ export class Retention {
     await this.items.deleteTimeline(request.id);
     if (request.status === RequestStatus.ACTIVE) {
       const activatedAt = request.activatedAt ?? closedAtOf(request) ?? new Date().toISOString();
-      await this.items.keepLockOfAccount(request.accountDomain, request.id, activatedAt);
+      await this.locks.markAccount(request.accountDomain, request.id, activatedAt);
     } else {
-      await this.items.releaseLock(request.accountDomain, request.id);
+      await this.locks.release({ domain: request.accountDomain, requestId: request.id });
     }
     if (request.codeHash) await this.items.deleteCode(request.codeHash, request.id);
   }

@@ -321,7 +321,7 @@ export class InMemoryDomainLocks implements DomainLocks {
     return true;
   }
 
-  async release(lock: DomainLock): Promise<void> {
+  async release(lock: Pick<DomainLock, 'domain' | 'requestId'>): Promise<void> {
     if (this.locks.get(lock.domain)?.requestId === lock.requestId) this.locks.delete(lock.domain);
   }
 

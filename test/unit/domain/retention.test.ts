@@ -21,10 +21,10 @@ class RecordingItems implements RetainedItems {
   async deleteTimeline(requestId: string) {
     this.deleted.push(`timeline ${requestId}`);
   }
-  async releaseLock(domain: string, requestId: string) {
-    this.deleted.push(`lock ${domain} ${requestId}`);
+  async release(lock: { domain: string; requestId: string }) {
+    this.deleted.push(`lock ${lock.domain} ${lock.requestId}`);
   }
-  async keepLockOfAccount(domain: string, requestId: string, activatedAt: string) {
+  async markAccount(domain: string, requestId: string, activatedAt: string) {
     this.deleted.push(`lock kept ${domain} ${requestId} ${activatedAt}`);
   }
   async deleteCode(codeHash: string, requestId: string) {
@@ -63,7 +63,7 @@ const setUp = async (request: SmartAccountRequest) => {
   const counts = new InMemoryStatusCounts(requests);
   await countRequest(counts, request);
   const items = new RecordingItems(requests);
-  return { requests, counts, items, retention: new Retention(requests, items, counts) };
+  return { requests, counts, items, retention: new Retention(requests, items, counts, items) };
 };
 
 describe('when a closed request is deleted', () => {

@@ -89,8 +89,8 @@ describe('the rest of a request DynamoDB’s TTL deleted', () => {
     expect(documents.commandCalls(DeleteCommand).map((call) => call.args[0].input)).toEqual([
       expect.objectContaining({
         Key: { PK: `DOMAIN#${expired.accountDomain}`, SK: 'LOCK' },
-        ConditionExpression: 'requestId = :id',
-        ExpressionAttributeValues: { ':id': 'sar_GONE' },
+        ConditionExpression: 'requestId = :mine',
+        ExpressionAttributeValues: { ':mine': 'sar_GONE' },
       }),
       expect.objectContaining({ Key: { PK: 'CODE#hash-1', SK: 'CODE' } }),
     ]);
