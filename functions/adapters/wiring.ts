@@ -109,6 +109,8 @@ export const activationDecisions = (): ActivationDecisions =>
 export const sweeper = (): Sweeper => {
   const signals = workflow();
   const events = eventPublisher();
+  // Locally the sweep deletes what retention is done with (dynalite has no TTL).
+  const forgetting = config.retentionBySweep() ? retention() : undefined;
   return new Sweeper(
     new DynamoSweepStore(documents(), config.tableName()),
     {
@@ -119,9 +121,8 @@ export const sweeper = (): Sweeper => {
     { periodSeconds: config.sweepPeriodSeconds(), graceSeconds: SweepDelay.AFTER_WAKE_SECONDS },
     {
       publish: (requestId) => events.publish(requestId),
-      // Locally the sweep deletes what retention is done with (dynalite has no TTL).
-      ...(config.retentionBySweep()
-        ? { forget: (requestId: string, now: Date) => retention().forget(requestId, now) }
+      ...(forgetting
+        ? { forget: (requestId: string, now: Date) => forgetting.forget(requestId, now) }
         : {}),
     },
   );
