@@ -41,6 +41,19 @@ interface Counts {
   readonly PENDING_ACTIVATION: number;
   readonly CANCELLED: number;
 }
+/** Waits for Settle to date the deletion, then until that date has passed. */
+const untilRetentionEnds = async (requestId: string, accountDomain: string) => {
+  const settled = await waitFor(
+    async () =>
+      (await itemsOf(requestId, accountDomain)).find(
+        (item) => item.SK === 'REQUEST' && typeof item.retainUntil === 'string',
+      ),
+    'the deletion to be dated',
+  );
+  const wait = Date.parse(String(settled.retainUntil)) - Date.now() + 200;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+};
+
 const counts = async (): Promise<Counts> =>
   (await partner.call('GET', '/v1/smart-account-requests/counts')).body as Counts;
 
@@ -63,7 +76,7 @@ describe('retention', () => {
     await stack.sweep();
     expect((await partner.get(id)).status).toBe(200);
 
-    await new Promise((resolve) => setTimeout(resolve, RETENTION_SECONDS * 1000 + 200));
+    await untilRetentionEnds(id, accountDomain);
     await stack.sweep();
 
     expect((await partner.get(id)).status).toBe(404);
@@ -89,7 +102,7 @@ describe('retention', () => {
       'the activation settled',
     );
 
-    await new Promise((resolve) => setTimeout(resolve, RETENTION_SECONDS * 1000 + 200));
+    await untilRetentionEnds(id, accountDomain);
     await stack.sweep();
 
     expect((await partner.get(id)).status).toBe(404);
